@@ -1,0 +1,34 @@
+# `make run`: set up and serve the app on http://127.0.0.1:5000 with the demo data.
+# `make test`: set up and run every test (browser tests use Debian's Chromium).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HTMX := node_modules/htmx.org/dist/htmx.min.js
+
+.PHONY: setup run test serve clean
+
+setup: $(BIN)/.installed $(HTMX)
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(HTMX): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: setup
+	$(BIN)/flask --app app seed-demo --if-empty
+	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+# Production-style serving: one sync worker per core (BUDGETS.md).
+serve: setup
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/gunicorn --workers $$(nproc) --bind 127.0.0.1:5000 app:app
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,3 @@
+from danvan import create_app
+
+app = create_app()

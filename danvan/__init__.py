@@ -1,0 +1,55 @@
+"""Dân vận khéo: the application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from danvan import config as cfg
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI commands."""
+    project_root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=str(project_root / "instance"),
+        template_folder=str(project_root / "templates"),
+        static_folder=None,
+    )
+    from danvan.web import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
+    app.config.update(cfg.base_config(app.instance_path))
+    production = os.environ.get("DANVAN_ENV") == "production"
+    if production:
+        app.config.update(cfg.production_overrides())
+    if test_config:
+        app.config.update(test_config)
+    if production:
+        cfg.check_production(app.config)
+
+    from danvan import database  # noqa: F401  (registers the SQLite connection listeners)
+    from danvan.extensions import compress, csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(project_root / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    compress.init_app(app)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+
+    from danvan import assets, auth, plan, web
+
+    assets.init_assets(app)
+    web.init_web(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(plan.bp)
+
+    from danvan.demo import register_cli
+
+    register_cli(app)
+    auth.register_cli(app)
+    return app

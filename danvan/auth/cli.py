@@ -1,0 +1,81 @@
+"""Account commands for real deployments: no account there has a known password."""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+
+import click
+from flask import Flask
+
+from danvan.auth.passwords import hash_password, password_problem
+from danvan.extensions import db
+from danvan.orm import Unit, User, record_change
+from danvan.text import username_key
+
+
+def _read_password(generate: bool, username: str, unit: Unit) -> str:
+    if generate:
+        return secrets.token_urlsafe(12)
+    password = getpass.getpass("Mật khẩu mới: ")
+    if problem := password_problem(password, username, unit.short_name):
+        raise click.ClickException(problem)
+    if getpass.getpass("Nhập lại: ") != password:
+        raise click.ClickException("Hai lần nhập không khớp.")
+    return password
+
+
+def register_cli(app: Flask) -> None:
+    """Add `create-user` and `set-password` to the flask command."""
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option("--unit-id", type=int, required=True, help="id of the unit the login belongs to")
+    @click.option("--name", default="", help="the person's full name")
+    @click.option("--admin", is_flag=True, help="give the account administrator rights")
+    @click.option("--generate", is_flag=True, help="print a random password instead of asking")
+    def create_user(username: str, unit_id: int, name: str, admin: bool, generate: bool) -> None:
+        """Create a login for a unit."""
+        key = username_key(username)
+        unit = db.session.get(Unit, unit_id)
+        if unit is None:
+            raise click.ClickException(f"Không có đơn vị id={unit_id}.")
+        if db.session.scalar(db.select(User).where(User.username == key)):
+            raise click.ClickException(f"Tên đăng nhập {key} đã có.")
+        password = _read_password(generate, key, unit)
+        user = User(username=key, full_name=name, unit_id=unit.id, is_admin=admin,
+                    password_hash=hash_password(password))
+        db.session.add(user)
+        db.session.flush()
+        record_change(None, "create_user", "user", user.id, username=key, unit=unit.name)
+        db.session.commit()
+        click.echo(f"Đã tạo {key} ({unit.name}).")
+        if generate:
+            click.echo(f"Mật khẩu: {password}")
+
+    @app.cli.command("set-password")
+    @click.argument("username")
+    @click.option("--generate", is_flag=True, help="print a random password instead of asking")
+    def set_password(username: str, generate: bool) -> None:
+        """Set a new password for a login and end its sessions."""
+        from danvan.auth.sessions import end_all_sessions
+        from danvan.orm import utcnow
+
+        user = db.session.scalar(db.select(User).where(User.username == username_key(username)))
+        if user is None:
+            raise click.ClickException("Không có tài khoản này.")
+        password = _read_password(generate, user.username, user.unit)
+        user.password_hash = hash_password(password)
+        user.password_changed_at = utcnow()
+        end_all_sessions(user.id)
+        record_change(None, "set_password", "user", user.id)
+        db.session.commit()
+        click.echo(f"Đã đặt mật khẩu cho {user.username}.")
+        if generate:
+            click.echo(f"Mật khẩu: {password}")
+
+    @app.cli.command("list-units")
+    def list_units() -> None:
+        """Print the units with their ids, to choose one for create-user."""
+        for unit in db.session.scalars(db.select(Unit).order_by(Unit.id)):
+            click.echo(f"{unit.id:4}  {unit.kind:20}  {unit.name}")

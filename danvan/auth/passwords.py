@@ -1,0 +1,56 @@
+"""Password hashing with argon2id at ASVS 5 parameters (argon2-cffi defaults: 64 MiB, t=3, p=4)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Hashing a throwaway value for unknown usernames keeps login timing the same for both cases.
+_DUMMY_HASH = _hasher.hash("không có tài khoản này")
+MIN_LENGTH = 8
+MAX_LENGTH = 1024
+
+
+def _normalise(password: str) -> str:
+    # The same Vietnamese passphrase typed on Windows (NFC) and macOS (NFD) must match.
+    return unicodedata.normalize("NFC", password)
+
+
+def hash_password(password: str) -> str:
+    """Return an argon2id hash of the password."""
+    return _hasher.hash(_normalise(password))
+
+
+def verify_password(stored_hash: str | None, password: str) -> bool:
+    """Return True if the password matches; spends the same time when there is no account."""
+    try:
+        return _hasher.verify(stored_hash or _DUMMY_HASH, _normalise(password)) and bool(stored_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(stored_hash: str) -> bool:
+    """Return True when the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(stored_hash)
+
+
+def password_problem(password: str, *context_words: str) -> str | None:
+    """Return a Vietnamese reason why a new password is refused, or None if it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự."
+    if len(password) > MAX_LENGTH:
+        return f"Mật khẩu dài quá {MAX_LENGTH} ký tự."
+    lowered = _normalise(password).casefold()
+    if lowered in COMMON_PASSWORDS or any(w and w.casefold() in lowered for w in context_words):
+        return "Mật khẩu quá dễ đoán (trùng tên đăng nhập, tên đơn vị hoặc mật khẩu phổ biến)."
+    return None
+
+
+COMMON_PASSWORDS = frozenset(
+    """123456 12345678 123456789 1234567890 password password1 password1! qwerty qwerty123
+    abc123 111111 000000 iloveyou admin admin123 matkhau matkhau123 doanthanhnien tinhdoan
+    tinhdoan2025 travinh travinh123 demo-danvan danvankheo 11111111 88888888 66668888""".split()
+)

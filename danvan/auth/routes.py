@@ -1,0 +1,102 @@
+"""Login, logout and password change."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import delete, func
+
+from danvan.access import Access, access
+from danvan.auth import bp
+from danvan.auth.forms import LoginForm, PasswordChangeForm
+from danvan.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from danvan.auth.sessions import end_all_sessions, end_session, start_session
+from danvan.extensions import db
+from danvan.orm import LoginFailure, User, record_change, utcnow
+from danvan.text import username_key
+
+LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
+LOGIN_THROTTLED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _too_many_failures(key: str) -> bool:
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    count = db.session.scalar(
+        db.select(func.count()).where(LoginFailure.username_key == key, LoginFailure.at >= since)
+    )
+    return count >= current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access(Access.PUBLIC)
+def login():
+    """Return the login page; on a right password start a session and go to `next` or home."""
+    if current_user.is_authenticated:
+        return redirect(url_for("plan.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        key = username_key(form.username.data)[:64]
+        if _too_many_failures(key):
+            error = LOGIN_THROTTLED
+        else:
+            user = db.session.scalar(db.select(User).where(User.username == key))
+            ok = verify_password(user.password_hash if user else None, form.password.data)
+            if ok and user.active:
+                if needs_rehash(user.password_hash):
+                    user.password_hash = hash_password(form.password.data)
+                db.session.execute(delete(LoginFailure).where(LoginFailure.username_key == key))
+                start_session(user)
+                record_change(user, "login", "user", user.id)
+                db.session.commit()
+                return redirect(safe_next(request.args.get("next")) or url_for("plan.home"))
+            db.session.add(LoginFailure(username_key=key))
+            db.session.commit()
+            error = LOGIN_FAILED
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.post("/logout")
+@access(Access.MEMBER)
+def logout():
+    """End the session on the server and return to the login page."""
+    record_change(current_user, "logout", "user", current_user.id)
+    end_session(current_user)
+    db.session.commit()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@access(Access.MEMBER)
+def password():
+    """Return the password-change form; a change ends every other session of the account."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append("Mật khẩu hiện tại không đúng.")
+        elif form.new.data == form.current.data:
+            form.new.errors.append("Mật khẩu mới phải khác mật khẩu hiện tại.")
+        elif problem := password_problem(form.new.data, user.username, user.unit.short_name):
+            form.new.errors.append(problem)
+        else:
+            user.password_hash = hash_password(form.new.data)
+            user.password_changed_at = utcnow()
+            end_all_sessions(user.id, keep=user.login_session_id)
+            record_change(user, "password_change", "user", user.id)
+            db.session.commit()
+            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất.")
+            return redirect(url_for("plan.home"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,76 @@
+"""Server-side login sessions: the cookie names a LoginSession row, so ending the row ends it.
+
+Flask's signed cookie alone would stay valid after logout (TRUST.md, finding 1). The idle
+timeout comes from the permanent session cookie's signed age; the absolute one from the row.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app, request, session, url_for
+from flask import Response, redirect
+from flask_login import login_user, logout_user
+from sqlalchemy import update
+
+from danvan.extensions import db, login_manager
+from danvan.orm import LoginSession, User, utcnow
+
+
+def start_session(user: User) -> None:
+    """Log the user in with a fresh session id and nothing carried over from before."""
+    session.clear()
+    record = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id)
+    db.session.add(record)
+    user.login_session_id = record.id
+    session.permanent = True
+    login_user(user)
+
+
+def end_session(user: User) -> None:
+    """End the current login on the server and clear the cookie."""
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == user.login_session_id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(user_id: int, *, keep: str | None = None) -> None:
+    """End every live login of a user (password change, account disabled)."""
+    query = update(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None)
+    )
+    if keep:
+        query = query.where(LoginSession.id != keep)
+    db.session.execute(query.values(ended_at=utcnow()))
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Return the user of a live login session, or None if it ended, expired or was disabled."""
+    row = db.session.execute(
+        db.select(LoginSession, User).join(User).where(LoginSession.id == session_id)
+    ).first()
+    if row is None:
+        return None
+    record, user = row
+    lifetime = current_app.config["ABSOLUTE_SESSION_LIFETIME"]
+    if record.ended_at is not None or record.created_at + lifetime < utcnow() or not user.active:
+        return None
+    user.login_session_id = record.id
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Response:
+    """Send an anonymous visitor to the login page; htmx requests get a full-page redirect."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if request.headers.get("HX-Request") == "true":
+        return Response(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
+
+
+login_manager.session_protection = None  # carrier NAT changes IPs; the server record suffices

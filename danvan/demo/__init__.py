@@ -1,0 +1,110 @@
+"""The plan-382 demo data, loaded by `flask --app app seed-demo` (idempotent)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from danvan.auth.passwords import hash_password
+from danvan.demo import plan382 as data
+from danvan.extensions import db
+from danvan.orm import (
+    Assignment,
+    Initiative,
+    Plan,
+    PlanContent,
+    PlanPurpose,
+    PlanStatus,
+    Recipient,
+    Target,
+    Task,
+    Unit,
+    User,
+)
+
+DEMO_PASSWORD = "demo-danvan"
+
+
+def seed_demo() -> bool:
+    """Load the demo organisation, accounts and plan 382; return False if they were there."""
+    if db.session.scalar(db.select(Plan).where(Plan.code == data.PLAN["code"])):
+        return False
+    units = _load_units()
+    _load_users(units)
+    _load_plan(units)
+    db.session.commit()
+    return True
+
+
+def _load_units() -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for position, (key, parent, kind, name, short, _username) in enumerate(data.UNITS):
+        unit = Unit(kind=kind, name=name, short_name=short, position=position,
+                    parent=units[parent] if parent else None)
+        db.session.add(unit)
+        units[key] = unit
+    db.session.flush()
+    return units
+
+
+def _load_users(units: dict[str, Unit]) -> None:
+    # One hash for all demo accounts: they share a published password, so salts hide nothing.
+    password_hash = hash_password(DEMO_PASSWORD)
+    for key, _parent, _kind, _name, _short, username in data.UNITS:
+        if username:
+            db.session.add(User(username=username, unit=units[key], password_hash=password_hash,
+                                is_admin=username in data.ADMIN_USERNAMES))
+
+
+def _load_plan(units: dict[str, Unit]) -> Plan:
+    plan = Plan(**data.PLAN, status=PlanStatus.ISSUED, owner_unit=units["btv"],
+                standing_unit=units["tckt"])
+    db.session.add(plan)
+    plan.purposes = [PlanPurpose(position=i, text=t) for i, t in enumerate(data.PURPOSES)]
+    plan.contents = [PlanContent(position=i, field=f, text=t) for i, (f, t) in enumerate(data.CONTENTS)]
+    plan.recipients = [Recipient(position=i, text=t) for i, t in enumerate(data.RECIPIENTS)]
+    initiatives = {}
+    for position, (key, field, title, wording, lead, coordinating, targets) in enumerate(data.INITIATIVES):
+        initiative = Initiative(
+            position=position, field=field, title=title, wording=wording, lead_unit=units[lead],
+            coordinating_units=[units[k] for k in coordinating],
+            targets=[Target(position=i, measure=m, amount=a, label=label, approximate=approx)
+                     for i, (m, a, label, approx) in enumerate(targets)],
+        )
+        plan.initiatives.append(initiative)
+        initiatives[key] = initiative
+    local_units = [u for u in units.values() if u.kind in data.LOCAL_KINDS]
+    for position, (section, unit_key, short, text, coordinating, initiative_keys) in enumerate(
+        data.ASSIGNMENTS
+    ):
+        assignment = Assignment(
+            section=section, position=position, short_title=short, text=text,
+            unit=units[unit_key] if unit_key else None,
+            unit_kinds="" if unit_key else ",".join(data.LOCAL_KINDS),
+            coordinating_units=[units[k] for k in coordinating],
+            initiatives=[initiatives[k] for k in initiative_keys],
+        )
+        plan.assignments.append(assignment)
+        for unit in [units[unit_key]] if unit_key else local_units:
+            assignment.tasks.append(Task(unit=unit))
+    db.session.flush()
+    return plan
+
+
+def register_cli(app: Flask) -> None:
+    """Add `seed-demo` to the flask command."""
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="load only when the database has no unit yet")
+    def seed_demo_command(if_empty: bool) -> None:
+        """Create or upgrade the schema, then load the plan-382 demo data once."""
+        from flask_migrate import upgrade
+
+        upgrade()
+        if if_empty and db.session.scalar(db.select(Unit).limit(1)):
+            click.echo("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
+            return
+        if seed_demo():
+            click.echo("Đã nạp dữ liệu mẫu Kế hoạch 382-KH/TĐTN-TCKT.")
+        else:
+            click.echo("Dữ liệu mẫu đã có sẵn; không thay đổi gì.")

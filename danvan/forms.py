@@ -1,0 +1,75 @@
+"""Form pieces every blueprint shares: text cleaned once at the boundary, Vietnamese messages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from danvan.formatting import AmountError, parse_amount
+from danvan.text import clean_text
+
+REQUIRED = "Vui lòng nhập mục này."
+
+
+def too_long(limit: int) -> str:
+    return f"Tối đa {limit} ký tự."
+
+
+class TextField(StringField):
+    """A one-line text field, canonicalised (NFC, no control or bidi characters) on input."""
+
+    def process_formdata(self, valuelist):
+        self.data = clean_text(valuelist[0]) if valuelist else ""
+
+
+class LongTextField(TextAreaField):
+    """A multi-line text field, canonicalised like TextField but keeping line breaks."""
+
+    def process_formdata(self, valuelist):
+        self.data = clean_text(valuelist[0], multiline=True) if valuelist else ""
+
+
+class AmountField(StringField):
+    """A count or a sum of đồng as Vietnamese users write it ("3.600.000.000", "3,6 tỷ")."""
+
+    def __init__(self, label=None, validators=None, *, money: bool = False, max_value: int = 10**13, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.money = money
+        self.max_value = max_value
+        self.raw = ""
+
+    def process_formdata(self, valuelist):
+        self.raw = clean_text(valuelist[0]) if valuelist else ""
+        self.data = None
+        if not self.raw:
+            return
+        try:
+            self.data = parse_amount(self.raw, money=self.money, max_value=self.max_value)
+        except AmountError as error:
+            self.data = None
+            raise ValueError(str(error)) from None
+
+    def _value(self):
+        return self.raw if self.raw else ("" if self.data is None else str(self.data))
+
+
+def required(limit: int):
+    """Return the validators of a required text field of at most `limit` characters."""
+    return [DataRequired(REQUIRED), Length(max=limit, message=too_long(limit))]
+
+
+def optional_text(limit: int):
+    return [Length(max=limit, message=too_long(limit))]
+
+
+__all__ = [
+    "AmountField",
+    "FlaskForm",
+    "LongTextField",
+    "REQUIRED",
+    "TextField",
+    "ValidationError",
+    "optional_text",
+    "required",
+]

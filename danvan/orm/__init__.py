@@ -1,0 +1,43 @@
+"""Every SQLAlchemy class of the app, one module per capability.
+
+The mô hình class is `Initiative` (never "Model") so it cannot be confused with ORM models.
+"""
+
+from danvan.orm.org import LoginFailure, LoginSession, Unit, UnitKind, User
+from danvan.orm.plan import (
+    Assignment,
+    Field,
+    Initiative,
+    Measure,
+    Plan,
+    PlanContent,
+    PlanPurpose,
+    PlanStatus,
+    Recipient,
+    Target,
+    Task,
+)
+from danvan.orm.trace import Change, record_change
+from danvan.orm.util import utcnow
+
+__all__ = [
+    "Assignment",
+    "Change",
+    "Field",
+    "Initiative",
+    "LoginFailure",
+    "LoginSession",
+    "Measure",
+    "Plan",
+    "PlanContent",
+    "PlanPurpose",
+    "PlanStatus",
+    "Recipient",
+    "Target",
+    "Task",
+    "Unit",
+    "UnitKind",
+    "User",
+    "record_change",
+    "utcnow",
+]

@@ -1,0 +1,194 @@
+"""Logging in and out, sessions that really end, throttling, passwords."""
+
+import pytest
+
+from danvan.auth.passwords import hash_password, password_problem, verify_password
+from danvan.extensions import db
+from danvan.orm import LoginSession, User
+from tests.conftest import PASSWORD
+from tests.factories import user_by_name
+
+DEMO_ACCOUNTS = [
+    ("admin", "Văn phòng Tỉnh đoàn"),
+    ("btv", "Ban Thường vụ Tỉnh đoàn"),
+    ("tckt", "Ban Tổ chức – Kiểm tra Tỉnh đoàn"),
+    ("tuyengiao", "Ban Tuyên giáo Tỉnh đoàn"),
+    ("phongtrao", "Ban Phong trào Tỉnh đoàn"),
+    ("thieunhi", "Ban Thanh thiếu nhi – Trường học Tỉnh đoàn"),
+    ("chidoancq", "Chi đoàn Cơ quan Tỉnh đoàn"),
+    ("congdoancq", "Công đoàn cơ sở Cơ quan Tỉnh đoàn"),
+    ("tptravinh", "Thành đoàn Trà Vinh"),
+    ("txduyenhai", "Thị đoàn Duyên Hải"),
+    ("canglong", "Huyện đoàn Càng Long"),
+    ("cauke", "Huyện đoàn Cầu Kè"),
+    ("tieucan", "Huyện đoàn Tiểu Cần"),
+    ("chauthanh", "Huyện đoàn Châu Thành"),
+    ("caungang", "Huyện đoàn Cầu Ngang"),
+    ("tracu", "Huyện đoàn Trà Cú"),
+    ("duyenhai", "Huyện đoàn Duyên Hải"),
+    ("dhtravinh", "Đoàn Trường Đại học Trà Vinh"),
+    ("danvantu", "Ban Dân vận Tỉnh ủy Trà Vinh"),
+]
+
+
+@pytest.mark.parametrize(("username", "unit_name"), DEMO_ACCOUNTS)
+def test_every_demo_account_lands_on_its_unit_home(client, login_as, username, unit_name):
+    login_as(username)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert f"<h1>{unit_name}</h1>" in page.text
+
+
+def test_login_page_is_small_and_has_no_script(client):
+    page = client.get("/login", headers={"Accept-Encoding": "br"})
+    assert page.status_code == 200
+    assert "<script" not in page.get_data(as_text=False).decode(errors="ignore")
+    assert len(page.data) <= 2048
+
+
+@pytest.mark.parametrize("username", ["canglong", "nobody-here"])
+def test_wrong_password_and_unknown_user_look_the_same(client, username):
+    page = client.post("/login", data={"username": username, "password": "sai mật khẩu"})
+    assert page.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in page.text
+    assert 'value="%s"' % username in page.text  # the typed name is kept
+
+
+def test_username_variants_reach_the_same_account(client):
+    for variant in ["CangLong", " canglong ", "canglong\u200b", "ｃａｎｇｌｏｎｇ"]:
+        response = client.post("/login", data={"username": variant, "password": PASSWORD})
+        assert response.status_code == 302, variant
+        client.post("/logout")
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get("/plans/1")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/plans/1")
+
+
+def test_anonymous_htmx_request_gets_a_redirect_header_not_a_login_fragment(client):
+    response = client.get("/", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_next_goes_to_a_local_page(client):
+    response = client.post("/login?next=/plans/1", data={"username": "btv", "password": PASSWORD})
+    assert response.headers["Location"] == "/plans/1"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "https://evil.example", "/\\evil.example", "\\/\\/evil.example",
+     "javascript:alert(1)", "/\t/evil.example", "http:evil.example", "%2F%2Fevil.example"],
+)
+def test_next_to_another_host_is_refused(client, target):
+    response = client.post("/login", query_string={"next": target},
+                           data={"username": "btv", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_ends_the_session_on_the_server(app, client, login_as):
+    login_as("canglong")
+    cookie = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    response = replay.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_logout_is_post_only(client, login_as):
+    login_as("canglong")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/").status_code == 200
+
+
+def test_disabled_account_loses_its_live_session(app, client, login_as):
+    login_as("canglong")
+    with app.app_context():
+        user_by_name("canglong").active = False
+        db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_login_session_expires_after_the_absolute_lifetime(app, client, login_as):
+    from datetime import timedelta
+
+    login_as("canglong")
+    with app.app_context():
+        record = db.session.scalar(db.select(LoginSession))
+        record.created_at -= timedelta(hours=13)
+        db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_login_does_not_carry_planted_session_keys(client):
+    with client.session_transaction() as session:
+        session["unit_id"] = 5
+        session["is_admin"] = 1
+    client.post("/login", data={"username": "canglong", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "unit_id" not in session and "is_admin" not in session
+
+
+def test_too_many_failures_make_the_account_wait(app, client):
+    limit = app.config["LOGIN_FAILURE_LIMIT"]
+    for _ in range(limit):
+        client.post("/login", data={"username": "cauke", "password": "sai"})
+    page = client.post("/login", data={"username": "CauKe", "password": PASSWORD})
+    assert page.status_code == 200
+    assert "Đăng nhập sai quá nhiều lần" in page.text
+    # Another account is not affected.
+    assert client.post("/login", data={"username": "tracu", "password": PASSWORD}).status_code == 302
+
+
+def test_password_hash_is_argon2id_with_asvs_parameters(app):
+    with app.app_context():
+        stored = user_by_name("canglong").password_hash
+    assert stored.startswith("$argon2id$")
+    params = dict(p.split("=") for p in stored.split("$")[3].split(","))
+    assert int(params["m"]) >= 12 * 1024 and int(params["t"]) >= 3
+
+
+def test_vietnamese_passphrase_matches_in_nfc_and_nfd():
+    import unicodedata
+
+    phrase = "Đoàn viên 2025 tình nguyện"
+    stored = hash_password(unicodedata.normalize("NFD", phrase))
+    assert verify_password(stored, unicodedata.normalize("NFC", phrase))
+    assert not verify_password(stored, "Đoàn viên 2025 tình nguyen")
+
+
+@pytest.mark.parametrize("password", ["123456789", "doanthanhnien", "tinhdoan2025", "short", "canglong-2025"])
+def test_weak_passwords_are_refused(password):
+    assert password_problem(password, "canglong", "Huyện đoàn Càng Long")
+
+
+def test_password_change_needs_the_current_one_and_ends_other_sessions(app, client, login_as):
+    other = app.test_client()
+    login_as("canglong", test_client=other)
+    login_as("canglong")
+    wrong = client.post("/account/password", data={"current": "sai", "new": "một câu mật khẩu mới dài"})
+    assert "Mật khẩu hiện tại không đúng." in wrong.text
+    ok = client.post("/account/password", data={"current": PASSWORD, "new": "một câu mật khẩu mới dài"})
+    assert ok.status_code == 302
+    assert client.get("/").status_code == 200
+    assert other.get("/").status_code == 302
+    with app.app_context():
+        assert verify_password(user_by_name("canglong").password_hash, "một câu mật khẩu mới dài")
+
+
+def test_create_user_cli_makes_a_login_with_no_known_password(app, runner):
+    with app.app_context():
+        unit_id = user_by_name("cauke").unit_id
+    result = runner.invoke(args=["create-user", "BiThu.CauKe", "--unit-id", str(unit_id), "--generate"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("Mật khẩu: ")[1].strip()
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "bithu.cauke"))
+        assert user.unit_id == unit_id
+        assert verify_password(user.password_hash, password)
+        assert not verify_password(user.password_hash, PASSWORD)

@@ -1,0 +1,125 @@
+"""App-wide behaviour: health check, headers, static files, access levels, errors."""
+
+import json
+import re
+
+import pytest
+
+from danvan.access import Access
+from tests.conftest import HX
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text.strip() == "ok"
+
+
+def test_every_endpoint_has_an_access_level(app):
+    unclassified = [
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if not isinstance(getattr(app.view_functions[rule.endpoint], "access_level", None), Access)
+    ]
+    assert unclassified == []
+
+
+def test_only_public_endpoints_answer_anonymous_visitors(app, client):
+    for rule in app.url_map.iter_rules():
+        level = app.view_functions[rule.endpoint].access_level
+        if level is Access.PUBLIC or "GET" not in rule.methods:
+            continue
+        url = re.sub(r"<(?:\w+:)?[^>]+>", "1", rule.rule)
+        response = client.get(url)
+        assert response.status_code in (302, 404), (rule.endpoint, response.status_code)
+
+
+def test_security_headers_on_pages_errors_and_fragments(client, login_as):
+    login_as("canglong")
+    for response in [client.get("/"), client.get("/nowhere"), client.get("/", headers=HX)]:
+        csp = response.headers["Content-Security-Policy"]
+        for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'",
+                          "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]:
+            assert directive in csp
+        assert "unsafe" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "HX-Request" in response.headers.get("Vary", "")
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_htmx_is_served_locally_fingerprinted_and_cached_for_a_year(client, login_as):
+    login_as("canglong")
+    page = client.get("/").text
+    src = re.search(r'<script src="([^"]+)"', page).group(1)
+    assert src.startswith("/a/htmx.") and src.endswith(".js")
+    response = client.get(src, headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert len(response.data) <= 16 * 1024
+    css = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+    assert len(client.get(css, headers={"Accept-Encoding": "br"}).data) <= 3 * 1024
+
+
+def test_htmx_config_is_defensive(client, login_as):
+    login_as("canglong")
+    page = client.get("/").text
+    raw = re.search(r'<meta name="htmx-config" content="([^"]+)"', page).group(1)
+    config = json.loads(raw.replace("&#34;", '"'))
+    assert config["allowEval"] is False and config["allowScriptTags"] is False
+    assert config["historyCacheSize"] == 0 and config["historyRestoreAsHxRequest"] is False
+    assert config["includeIndicatorStyles"] is False and config["selfRequestsOnly"] is True
+
+
+def test_home_page_fits_the_budget_compressed(client, login_as):
+    login_as("canglong")
+    response = client.get("/", headers={"Accept-Encoding": "br"})
+    assert response.headers.get("Content-Encoding") == "br"
+    assert len(response.data) <= 4 * 1024
+
+
+def test_too_large_body_is_refused(client, login_as):
+    response = client.post("/login", data={"username": "x", "password": "a" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.text
+
+
+def test_a_crash_shows_an_incident_id_and_no_internals(app, client):
+    @app.get("/boom-test")
+    def boom():
+        raise RuntimeError("secret internals sqlalchemy")
+
+    app.testing = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/boom-test")
+    assert response.status_code == 500
+    assert "Mã sự cố" in response.text
+    assert "Traceback" not in response.text and "sqlalchemy" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/console", "/.git/config"])
+def test_no_debugger_or_repository_files(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_production_refuses_unsafe_settings(monkeypatch):
+    from danvan import create_app
+
+    monkeypatch.setenv("DANVAN_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "dev")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_sqlite_pragmas(app):
+    from danvan.extensions import db
+
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
