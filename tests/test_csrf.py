@@ -27,7 +27,7 @@ def test_login_without_token_is_refused(csrf_client):
 @pytest.mark.parametrize("bad", ["", "x", "truncated", "flipped"])
 def test_logout_with_a_bad_token_is_refused(csrf_client, bad):
     token = login(csrf_client)
-    value = {"": "", "x": "x", "truncated": token[:-4], "flipped": token[:-1] + ("A" if token[-1] != "A" else "B")}[bad]
+    value = {"": "", "x": "x", "truncated": token[:-4], "flipped": ("A" if token[0] != "A" else "B") + token[1:]}[bad]
     assert csrf_client.post("/logout", data={"csrf_token": value}).status_code == 400
     assert csrf_client.get("/").status_code == 200
 

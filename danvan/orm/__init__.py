@@ -17,10 +17,16 @@ from danvan.orm.plan import (
     Target,
     Task,
 )
+from danvan.orm.progress import Allocation, House, ProgressEntry, Road, WorkStatus
 from danvan.orm.trace import Change, record_change
 from danvan.orm.util import utcnow
 
 __all__ = [
+    "Allocation",
+    "House",
+    "ProgressEntry",
+    "Road",
+    "WorkStatus",
     "Assignment",
     "Change",
     "Field",
