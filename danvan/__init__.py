@@ -48,8 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(plan.bp)
 
+    from danvan import maintenance
     from danvan.demo import register_cli
 
     register_cli(app)
     auth.register_cli(app)
+    maintenance.register_cli(app)
     return app

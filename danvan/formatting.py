@@ -107,7 +107,8 @@ _LETTER_MARKS = {
 }
 # Tone rank: no tone, sắc, huyền, hỏi, ngã, nặng.  (CLDR/ICU "vi" uses
 # huyền < hỏi < ngã < sắc < nặng instead; change only this table to switch.)
-_TONES = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+# Dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng (a à ả ã á ạ).
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
 
 
