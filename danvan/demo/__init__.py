@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from danvan.auth.passwords import hash_password
+from danvan.demo import cascade
 from danvan.demo import plan382 as data
 from danvan.extensions import db
 from danvan.orm import (
@@ -31,7 +32,8 @@ def seed_demo() -> bool:
         return False
     units = _load_units()
     _load_users(units)
-    _load_plan(units)
+    plan = _load_plan(units)
+    cascade.load(plan, units)
     db.session.commit()
     return True
 

@@ -3,6 +3,7 @@
 The mô hình class is `Initiative` (never "Model") so it cannot be confused with ORM models.
 """
 
+from danvan.orm.cascade import Acknowledgement
 from danvan.orm.org import LoginFailure, LoginSession, Unit, UnitKind, User
 from danvan.orm.plan import (
     Assignment,
@@ -22,6 +23,7 @@ from danvan.orm.trace import Change, record_change
 from danvan.orm.util import utcnow
 
 __all__ = [
+    "Acknowledgement",
     "Allocation",
     "House",
     "ProgressEntry",

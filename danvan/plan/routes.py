@@ -11,21 +11,8 @@ from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
 from danvan.plan import bp
-
-
-def get_plan(plan_id: int) -> Plan:
-    """Return a plan with everything its document shows, or 404; every login may read plans."""
-    return db.first_or_404(
-        db.select(Plan)
-        .where(Plan.id == plan_id)
-        .options(
-            selectinload(Plan.purposes),
-            selectinload(Plan.contents),
-            selectinload(Plan.recipients),
-            selectinload(Plan.initiatives).selectinload(Initiative.targets),
-            selectinload(Plan.assignments),
-        )
-    )
+from danvan.plan.cascade import acknowledgement_context
+from danvan.plan.queries import get_plan
 
 
 def unit_overview(unit: Unit) -> dict:
@@ -64,4 +51,5 @@ def home():
 @access(Access.MEMBER)
 def document(plan_id: int):
     """Return a plan laid out like the official document, printable on A4."""
-    return render_template("plan/document.html", plan=get_plan(plan_id))
+    plan = get_plan(plan_id)
+    return render_template("plan/document.html", plan=plan, **acknowledgement_context(plan))
