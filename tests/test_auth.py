@@ -192,3 +192,25 @@ def test_create_user_cli_makes_a_login_with_no_known_password(app, runner):
         assert user.unit_id == unit_id
         assert verify_password(user.password_hash, password)
         assert not verify_password(user.password_hash, PASSWORD)
+
+
+def test_a_real_deployment_starts_with_create_unit_and_create_user(tmp_path):
+    from flask_migrate import upgrade
+
+    from tests.conftest import make_app
+
+    app = make_app(tmp_path / "real.db")
+    with app.app_context():
+        upgrade()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-unit", "Tỉnh đoàn Bến Tre", "--kind", "province"])
+    assert result.exit_code == 0, result.output
+    unit_id = result.output.split("Đã tạo đơn vị ")[1].split(":")[0]
+    result = runner.invoke(args=["create-user", "quantri", "--unit-id", unit_id, "--admin", "--generate"])
+    assert result.exit_code == 0, result.output
+    password = result.output.split("Mật khẩu: ")[1].strip()
+    client = app.test_client()
+    assert client.post("/login", data={"username": "quantri", "password": PASSWORD}).status_code == 200
+    assert client.post("/login", data={"username": "quantri", "password": password}).status_code == 302
+    with app.app_context():
+        db.engine.dispose()

@@ -10,8 +10,8 @@ from flask import Flask
 
 from danvan.auth.passwords import hash_password, password_problem
 from danvan.extensions import db
-from danvan.orm import Unit, User, record_change
-from danvan.text import username_key
+from danvan.orm import Unit, UnitKind, User, record_change
+from danvan.text import clean_text, username_key
 
 
 def _read_password(generate: bool, username: str, unit: Unit) -> str:
@@ -73,6 +73,24 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Đã đặt mật khẩu cho {user.username}.")
         if generate:
             click.echo(f"Mật khẩu: {password}")
+
+    @app.cli.command("create-unit")
+    @click.argument("name")
+    @click.option("--short-name", default="", help="the short name shown in menus")
+    @click.option("--kind", type=click.Choice([k.value for k in UnitKind]), default=UnitKind.PROVINCE.value)
+    @click.option("--parent-id", type=int, default=None, help="id of the parent unit")
+    def create_unit(name: str, short_name: str, kind: str, parent_id: int | None) -> None:
+        """Create a unit (the first one of a real deployment, before any login exists)."""
+        name = clean_text(name)
+        if parent_id is not None and db.session.get(Unit, parent_id) is None:
+            raise click.ClickException(f"Không có đơn vị id={parent_id}.")
+        unit = Unit(name=name, short_name=clean_text(short_name) or name, kind=UnitKind(kind),
+                    parent_id=parent_id)
+        db.session.add(unit)
+        db.session.flush()
+        record_change(None, "create_unit", "unit", unit.id, name=name)
+        db.session.commit()
+        click.echo(f"Đã tạo đơn vị {unit.id}: {name}.")
 
     @app.cli.command("list-units")
     def list_units() -> None:
