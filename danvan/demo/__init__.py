@@ -7,6 +7,7 @@ from flask import Flask
 
 from danvan.auth.passwords import hash_password
 from danvan.demo import plan382 as data
+from danvan.demo import reports as demo_reports
 from danvan.extensions import db
 from danvan.orm import (
     Assignment,
@@ -32,6 +33,7 @@ def seed_demo() -> bool:
     units = _load_units()
     _load_users(units)
     _load_plan(units)
+    demo_reports.load()
     db.session.commit()
     return True
 
