@@ -139,6 +139,10 @@ class ReportLine(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)
     measure: Mapped[str] = mapped_column(String(40), default="")
 
+    @property
+    def item(self) -> str:
+        return self.label
+
 
 class EventKind(enum.StrEnum):
     SUBMITTED = "submitted"

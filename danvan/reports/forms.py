@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from wtforms import DateField, Form, FieldList, FormField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from danvan.forms import AmountField, FlaskForm, LongTextField, TextField, optional_text, required
-from danvan.orm.report import SECTIONS, PeriodKind
+from danvan.orm.report import SECTION_LABELS, SECTIONS, PeriodKind
 
 TEXT_LIMIT = 20000
 EXTRA_LINES = 5
@@ -24,17 +25,17 @@ class VnDateField(DateField):
 
 
 class LineForm(Form):
-    label = TextField("Nội dung", validators=optional_text(200))
+    item = TextField("Nội dung", validators=optional_text(200))
     amount = AmountField("Số lượng", money=False)
     measure = TextField("Đơn vị tính", validators=optional_text(40))
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
-        if self.label.data and self.amount.data is None and not self.amount.errors:
+        if self.item.data and self.amount.data is None and not self.amount.errors:
             self.amount.errors.append("Vui lòng nhập số lượng.")
             ok = False
-        if not self.label.data and self.amount.data is not None:
-            self.label.errors.append("Vui lòng ghi nội dung của số liệu này.")
+        if not self.item.data and self.amount.data is not None:
+            self.item.errors.append("Vui lòng ghi nội dung của số liệu này.")
             ok = False
         return ok
 
@@ -58,8 +59,8 @@ class ReportForm(NarrativeForm):
     lines = FieldList(FormField(LineForm), min_entries=EXTRA_LINES, max_entries=EXTRA_LINES)
 
     def extra_lines(self) -> list[tuple[str, int, str]]:
-        return [(e.label.data, e.amount.data, e.measure.data or "") for e in self.lines
-                if e.label.data and e.amount.data is not None]
+        return [(e.item.data, e.amount.data, e.measure.data or "") for e in self.lines
+                if e.item.data and e.amount.data is not None]
 
 
 class CompiledForm(NarrativeForm):
@@ -67,8 +68,13 @@ class CompiledForm(NarrativeForm):
 
 
 class ReviewForm(FlaskForm):
-    section = SelectField("Góp ý cho mục", choices=[("", "Chung cho cả báo cáo")] + SECTIONS
-                          + [("numbers", "Số liệu")], validate_choice=True)
+    section = SelectField("Góp ý cho mục", choices=[SelectChoice(v, label) for v, label in
+                                            [("", "Chung cho cả báo cáo")] + SECTIONS + [("numbers", "Số liệu")]],
+                          validate_choice=False)
+
+    def validate_section(self, field):
+        if (field.data or "") not in SECTION_LABELS:
+            field.data = ""
     comment = LongTextField("Nội dung góp ý", validators=optional_text(5000))
 
 
@@ -79,7 +85,7 @@ class CheckboxesField(SelectMultipleField):
 
 class PeriodForm(FlaskForm):
     name = TextField("Tên kỳ báo cáo", validators=required(200))
-    kind = SelectField("Loại", choices=[(k.value, k.label) for k in PeriodKind])
+    kind = SelectField("Loại", choices=[SelectChoice(k.value, k.label) for k in PeriodKind])
     starts_on = VnDateField("Số liệu tính từ ngày", validators=[InputRequired("Vui lòng nhập ngày.")])
     cut_off_on = VnDateField("Thời điểm lấy số liệu", validators=[InputRequired("Vui lòng nhập ngày.")])
     due_on = VnDateField("Hạn nộp", validators=[InputRequired("Vui lòng nhập ngày.")])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, union
 
 from danvan.extensions import db
 from danvan.orm import (
@@ -135,15 +135,15 @@ def units_with_progress(period: ReportingPeriod) -> list[int]:
     start, end = period.starts_on, period.cut_off_on
     targets = select(Target.id).join(Initiative).where(Initiative.plan_id == period.plan_id)
     initiatives = select(Initiative.id).where(Initiative.plan_id == period.plan_id)
-    query = (
+    query = union(
         select(ProgressEntry.unit_id).where(
             ProgressEntry.target_id.in_(targets),
-            ProgressEntry.recorded_on >= start, ProgressEntry.recorded_on <= end)
-        .union(select(House.unit_id).where(
+            ProgressEntry.recorded_on >= start, ProgressEntry.recorded_on <= end),
+        select(House.unit_id).where(
             House.initiative_id.in_(initiatives), House.status == WorkStatus.DONE,
-            House.handed_over_on >= start, House.handed_over_on <= end))
-        .union(select(Road.unit_id).where(
+            House.handed_over_on >= start, House.handed_over_on <= end),
+        select(Road.unit_id).where(
             Road.initiative_id.in_(initiatives), Road.status == WorkStatus.DONE,
-            Road.completed_on >= start, Road.completed_on <= end))
+            Road.completed_on >= start, Road.completed_on <= end),
     )
     return list(db.session.scalars(query))

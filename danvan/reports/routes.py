@@ -6,6 +6,7 @@ from io import BytesIO
 
 from flask import Response, abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
@@ -179,7 +180,7 @@ def new_period(plan_id: int):
         .order_by(Unit.position)
     ).all()
     form = PeriodForm()
-    form.units.choices = [(u.id, u.name) for u in choosable]
+    form.units.choices = [SelectChoice(u.id, u.name) for u in choosable]
     if request.method == "GET":
         form.units.data = [u.id for u in default_owing_units()]
     if form.validate_on_submit():
