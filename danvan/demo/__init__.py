@@ -8,6 +8,7 @@ from flask import Flask
 from danvan.auth.passwords import hash_password
 from danvan.demo import cascade
 from danvan.demo import plan382 as data
+from danvan.demo import reports as demo_reports
 from danvan.extensions import db
 from danvan.orm import (
     Assignment,
@@ -34,6 +35,7 @@ def seed_demo() -> bool:
     _load_users(units)
     plan = _load_plan(units)
     cascade.load(plan, units)
+    demo_reports.load()
     db.session.commit()
     return True
 

@@ -18,12 +18,30 @@ from danvan.orm.plan import (
     Target,
     Task,
 )
+from danvan.orm.report import (
+    CompiledReport,
+    EventKind,
+    PeriodKind,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ReportLine,
+    ReportStatus,
+)
 from danvan.orm.progress import Allocation, House, ProgressEntry, Road, WorkStatus
 from danvan.orm.trace import Change, record_change
 from danvan.orm.util import utcnow
 
 __all__ = [
     "Acknowledgement",
+    "CompiledReport",
+    "EventKind",
+    "PeriodKind",
+    "Report",
+    "ReportEvent",
+    "ReportingPeriod",
+    "ReportLine",
+    "ReportStatus",
     "Allocation",
     "House",
     "ProgressEntry",

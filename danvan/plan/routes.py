@@ -13,6 +13,7 @@ from danvan.orm.plan import initiative_coordinator
 from danvan.plan import bp
 from danvan.plan.cascade import acknowledgement_context
 from danvan.plan.queries import get_plan
+from danvan.reports.workflow import owed_by
 
 
 def unit_overview(unit: Unit) -> dict:
@@ -43,7 +44,8 @@ def home():
     """Return the logged-in unit's home page: its tasks, its mô hình, the plans."""
     plans = db.session.scalars(db.select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
     return render_template(
-        "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit)
+        "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit),
+        owed_reports=owed_by(current_user.unit),
     )
 
 

@@ -1,0 +1,7 @@
+"""Reports: the schedule, a unit's report, review rounds, the compiled province report, exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
+
+from danvan.reports import routes  # noqa: E402,F401
