@@ -10,6 +10,7 @@ from danvan.access import Access, access
 from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
+from danvan.models.rollup import my_shares
 from danvan.plan import bp
 
 
@@ -56,7 +57,8 @@ def home():
     """Return the logged-in unit's home page: its tasks, its mô hình, the plans."""
     plans = db.session.scalars(db.select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
     return render_template(
-        "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit)
+        "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit),
+        shares=my_shares(current_user.unit),
     )
 
 
