@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Optional
 
@@ -15,6 +16,7 @@ from danvan.forms import (
     LongTextField,
     TextField,
     optional_text,
+    ValidationError,
     required,
 )
 from danvan.orm import Field, Measure, WorkStatus
@@ -65,8 +67,8 @@ class ChoiceField(SelectField):
     """A select whose wrong value gets a Vietnamese message."""
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
-            raise ValueError("Vui lòng chọn một mục trong danh sách.")
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError("Vui lòng chọn một mục trong danh sách.")
 
 
 def _progress_form(money: bool, max_value: int) -> type[FlaskForm]:
@@ -101,8 +103,8 @@ def correct_form_class(measure: Measure) -> type[FlaskForm]:
     return MoneyCorrectForm if measure == Measure.MONEY else CountCorrectForm
 
 
-def _status_choices(labels: dict[WorkStatus, str]) -> list[tuple[str, str]]:
-    return [(s.value, label) for s, label in labels.items()]
+def _status_choices(labels: dict[WorkStatus, str]) -> list[SelectChoice]:
+    return [SelectChoice(s.value, label) for s, label in labels.items()]
 
 
 class HouseForm(FlaskForm):
@@ -132,10 +134,10 @@ OWN_MEASURES = [Measure.CHILD, Measure.HOUSE, Measure.ROAD, Measure.OFFICE, Meas
 
 
 class OwnInitiativeForm(FlaskForm):
-    field = ChoiceField("Lĩnh vực", choices=[(f.value, f.label.capitalize()) for f in Field])
+    field = ChoiceField("Lĩnh vực", choices=[SelectChoice(f.value, f.label.capitalize()) for f in Field])
     title = TextField("Tên mô hình", required(300))
     description = LongTextField("Mô tả", optional_text(2000))
-    measure = ChoiceField("Đơn vị tính của chỉ tiêu", choices=[(m.value, m.label) for m in OWN_MEASURES])
+    measure = ChoiceField("Đơn vị tính của chỉ tiêu", choices=[SelectChoice(m.value, m.label) for m in OWN_MEASURES])
     amount = AmountField("Chỉ tiêu", [InputRequired(REQUIRED)], money=True, max_value=MONEY_MAX)
     label = TextField("Nội dung chỉ tiêu", required(120))
     funds = AmountField("Kinh phí dự kiến (nếu có)", [Optional()], money=True, max_value=MONEY_MAX)
