@@ -41,12 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from danvan import assets, auth, plan, reports, web
+    from danvan import assets, auth, models, plan, reports, web
 
     assets.init_assets(app)
     web.init_web(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plan.bp)
+    app.register_blueprint(models.bp)
     app.register_blueprint(reports.bp)
 
     from danvan import maintenance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from io import BytesIO
@@ -12,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from danvan.extensions import db
-from danvan.orm import Change, Plan, record_change  # noqa: F401
+from danvan.orm import Change, Plan, Unit, record_change  # noqa: F401
 from danvan.orm.report import (
     CompiledReport,
     EventKind,
@@ -22,6 +23,7 @@ from danvan.orm.report import (
     ReportStatus,
 )
 from danvan.reports.exports import safe_cell
+from danvan.reports.prefill import live_numbers
 from tests import factories as f
 from tests.conftest import HX
 
@@ -357,9 +359,27 @@ def test_review_fragment_and_page(app, client, login_as):
 
 # Numbers: live for a draft, frozen at submit -------------------------------------------------
 
+def clear_sample_progress():
+    """Remove the demo's sample progress and own plans, so the numbers below are all there is."""
+    from danvan.orm import Allocation, House, Initiative, ProgressEntry, Road, Target
+    from danvan.orm.plan import initiative_coordinator
+
+    own = db.select(Initiative.id).join(Plan).where(Plan.parent_plan_id.is_not(None))
+    for model in (ProgressEntry, House, Road, Allocation):
+        db.session.execute(db.delete(model))
+    db.session.execute(db.delete(Target).where(Target.initiative_id.in_(own)))
+    db.session.execute(db.delete(initiative_coordinator).where(initiative_coordinator.c.initiative_id.in_(own)))
+    db.session.execute(db.delete(Initiative).where(Initiative.id.in_(own)))
+    db.session.execute(db.delete(Plan).where(Plan.parent_plan_id.is_not(None)))
+    # The demo's submitted and accepted reports froze the sample numbers: freeze them again.
+    for report in db.session.scalars(db.select(Report).where(Report.snapshot.is_not(None))):
+        report.snapshot = json.dumps(live_numbers(report.period, report.unit_id), ensure_ascii=False)
+
+
 def seed_progress(app):
     """Progress of Càng Long, Tiểu Cần and a province board inside and outside the period."""
     with app.app_context():
+        clear_sample_progress()
         canglong, tieucan = f.unit_by_name("Huyện đoàn Càng Long"), f.unit_by_name("Huyện đoàn Tiểu Cần")
         board = f.unit_by_name("Ban Thanh thiếu nhi – Trường học Tỉnh đoàn")
         children = f.target_of("Mô hình chăm lo", "child")

@@ -7,6 +7,7 @@ from flask import Flask
 
 from danvan.auth.passwords import hash_password
 from danvan.demo import cascade
+from danvan.demo import initiatives as sample_initiatives
 from danvan.demo import plan382 as data
 from danvan.demo import reports as demo_reports
 from danvan.extensions import db
@@ -35,6 +36,8 @@ def seed_demo() -> bool:
     _load_users(units)
     plan = _load_plan(units)
     cascade.load(plan, units)
+    sample_initiatives.load(units)
+    # After the progress samples: submitted reports freeze the numbers they see.
     demo_reports.load()
     db.session.commit()
     return True

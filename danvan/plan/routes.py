@@ -10,6 +10,7 @@ from danvan.access import Access, access
 from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
+from danvan.models.rollup import my_shares
 from danvan.plan import bp
 from danvan.plan.cascade import acknowledgement_context
 from danvan.plan.queries import get_plan
@@ -45,6 +46,7 @@ def home():
     plans = db.session.scalars(db.select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
     return render_template(
         "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit),
+        shares=my_shares(current_user.unit),
         owed_reports=owed_by(current_user.unit),
     )
 

@@ -1,0 +1,7 @@
+"""Mô hình: initiatives with targets, allocations, progress entries, charity houses and youth roads."""
+
+from flask import Blueprint
+
+bp = Blueprint("models", __name__)
+
+from danvan.models import routes  # noqa: E402,F401
