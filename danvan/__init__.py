@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_web(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(plan.bp)
+    from danvan.admin import bp as admin_bp; app.register_blueprint(admin_bp)  # noqa: E702
 
     from danvan.demo import register_cli
 
