@@ -5,19 +5,28 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from danvan.forms import REQUIRED, FlaskForm, TextField, required
+from danvan.forms import REQUIRED, FlaskForm, TextField, ValidationError, required
 from danvan.orm import UnitKind
 
-KIND_CHOICES = [(kind.value, kind.label) for kind in UnitKind]
+class ChoiceField(SelectField):
+    """A select whose unknown value gets a Vietnamese message, not WTForms' English one."""
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError("Lựa chọn không hợp lệ.")
+
+
+KIND_CHOICES = [SelectChoice(kind.value, kind.label) for kind in UnitKind]
 NO_PARENT = ""
 
 
 class UnitForm(FlaskForm):
     name = TextField("Tên đầy đủ", validators=required(200))
     short_name = TextField("Tên ngắn", validators=required(80))
-    kind = SelectField("Loại đơn vị", choices=KIND_CHOICES, validate_choice=True,
+    kind = ChoiceField("Loại đơn vị", choices=KIND_CHOICES,
                        validators=[DataRequired("Vui lòng chọn loại đơn vị.")])
     # Validated by the view against the tree (open units, no cycles); a bad value gets a message.
     parent_id = SelectField("Trực thuộc", choices=[], validate_choice=False)

@@ -13,6 +13,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, update
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from danvan.access import Access, access
 from danvan.admin import bp
@@ -64,10 +65,10 @@ def _unit_values(unit: Unit) -> dict:
 
 def _parent_choices(form: UnitForm, units: list[Unit], exclude: set[int]) -> None:
     """Offer open units (not `exclude`) as parents, indented to show the tree."""
-    choices = [(NO_PARENT, "— Không (cấp cao nhất) —")]
+    choices = [SelectChoice(NO_PARENT, "— Không (cấp cao nhất) —")]
     for unit, depth in tree_order([u for u in units if u.closed_on is None]):
         if unit.id not in exclude:
-            choices.append((str(unit.id), "\u00a0\u00a0" * depth + unit.name))
+            choices.append(SelectChoice(str(unit.id), "\u00a0\u00a0" * depth + unit.name))
     form.parent_id.choices = choices
 
 
@@ -115,7 +116,8 @@ def add_unit():
     units = all_units()
     form = UnitForm()
     _parent_choices(form, units, exclude=set())
-    if form.validate_on_submit() and _check_unit(form, None, units):
+    valid = form.validate_on_submit()
+    if _check_unit(form, None, units) and valid:
         position = db.session.scalar(db.select(func.coalesce(func.max(Unit.position), 0))) + 1
         unit = Unit(name=form.name.data, short_name=form.short_name.data, kind=UnitKind(form.kind.data),
                     parent_id=form.parent_value(), position=position)
@@ -141,7 +143,7 @@ def _unit_page(unit: Unit, form: UnitForm | None = None, close_form: CloseUnitFo
     _parent_choices(form, units, exclude)
     if unit.parent_id and unit.parent_id not in exclude and unit.parent and unit.parent.closed_on:
         # A closed parent stays selectable for the unit already under it, so saving keeps it.
-        form.parent_id.choices.append((str(unit.parent_id), unit.parent.name))
+        form.parent_id.choices.append(SelectChoice(str(unit.parent_id), unit.parent.name))
     if close_form is None:
         close_form = CloseUnitForm(formdata=None, closed_on=date.today())
     return render_page("admin/unit.html", "unit", unit=unit, form=form, close_form=close_form,
@@ -171,7 +173,8 @@ def edit_unit(unit_id: int):
     form = UnitForm()
     units = all_units()
     _parent_choices(form, units, exclude=set())
-    if form.validate_on_submit() and _check_unit(form, unit, units):
+    valid = form.validate_on_submit()
+    if _check_unit(form, unit, units) and valid:
         before = _unit_values(unit)
         unit.name = form.name.data
         unit.short_name = form.short_name.data
@@ -253,7 +256,7 @@ def reopen_unit(unit_id: int):
 
 
 def _unit_choices(form: UserForm) -> None:
-    form.unit_id.choices = [("", "— Chọn đơn vị —")] + [(str(u.id), u.name) for u in open_units()]
+    form.unit_id.choices = [SelectChoice("", "— Chọn đơn vị —")] + [SelectChoice(str(u.id), u.name) for u in open_units()]
 
 
 def _users_page(form: UserForm, **context):
