@@ -408,6 +408,7 @@ def test_creating_a_login_shows_a_random_password_once_and_it_works(app, client,
     assert response.status_code == 200 and "<html" in response.text
     password = re.search(r"Mật khẩu ban đầu: <code>([^<]+)</code>", response.text).group(1)
     assert len(password) >= 16 and password != PASSWORD
+    assert response.text.count(password) == 1
     assert "chỉ hiện một lần" in response.text
     assert password not in client.get("/admin/users").text  # never shown again
     with app.app_context():
@@ -509,6 +510,7 @@ def test_reset_password_shows_a_new_one_once_and_ends_sessions(app, client, logi
     assert response.status_code == 200 and "<html" in response.text
     password = re.search(r"Mật khẩu mới của <strong>canglong</strong>: <code>([^<]+)</code>",
                          response.text).group(1)
+    assert response.text.count(password) == 1
     assert district.get("/").headers["Location"].startswith("/login")
     assert district.post("/login", data={"username": "canglong", "password": PASSWORD}).status_code == 200
     assert district.post("/login", data={"username": "canglong", "password": password}).status_code == 302
