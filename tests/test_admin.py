@@ -138,6 +138,7 @@ def test_bad_unit_input_gets_vietnamese_messages_beside_the_fields(app, client, 
     assert "Tối đa 80 ký tự." in response.text
     assert "Not a valid choice" not in response.text
     assert "Lựa chọn không hợp lệ." in response.text
+    assert "Vui lòng chọn loại đơn vị." in client.post("/admin/units", data=unit_form(kind="")).text
     assert "Đơn vị cấp trên không tồn tại." in response.text
     response = client.post("/admin/units", data=unit_form(parent_id="999999"))
     assert "Đơn vị cấp trên không tồn tại." in response.text
@@ -318,6 +319,8 @@ def admin_requests(app):
         ("get", "/admin/units", {}),
         ("get", f"/admin/units/{unit_id}", {}),
         ("get", "/admin/users", {}),
+        ("get", f"/admin/users/{user_id}", {}),
+        ("post", f"/admin/users/{user_id}/edit", {"full_name": "Bị sửa", "unit_id": str(unit_id), "is_admin": "y"}),
         ("post", "/admin/units", unit_form()),
         ("post", f"/admin/units/{unit_id}/edit", unit_form(name="Bị đổi tên", short_name="x", kind="district")),
         ("post", f"/admin/units/{unit_id}/close", {"closed_on": "2025-07-01"}),
@@ -369,9 +372,9 @@ def test_users_page_lists_logins_with_unit_and_last_login(client, login_as):
     login_as("admin")
     page = client.get("/admin/users")
     assert page.status_code == 200 and "<html" in page.text
-    row = re.search(r'<tr id="user-\d+">\s*<td><strong>canglong</strong>.*?</tr>', page.text, re.S).group(0)
+    row = re.search(r'<tr id="user-\d+">\s*<td><a href="/admin/users/\d+"><strong>canglong</strong>.*?</tr>', page.text, re.S).group(0)
     assert "Huyện đoàn Càng Long" in row and "chưa đăng nhập" in row
-    admin_row = re.search(r'<tr id="user-\d+">\s*<td><strong>admin</strong>.*?</tr>', page.text, re.S).group(0)
+    admin_row = re.search(r'<tr id="user-\d+">\s*<td><a href="/admin/users/\d+"><strong>admin</strong>.*?</tr>', page.text, re.S).group(0)
     assert "quản trị" in admin_row and "chưa đăng nhập" not in admin_row
     assert re.search(r"\d\d:\d\d \d\d/\d\d/\d{4}", admin_row)
 
@@ -547,3 +550,50 @@ def test_resetting_ones_own_password_keeps_the_current_session(app, client, logi
     assert client.post(f"/admin/users/{admin_id}/reset-password").status_code == 200
     assert client.get("/admin/users").status_code == 200
     assert other.get("/admin/users").status_code == 302
+
+
+def test_admin_changes_a_logins_unit_name_and_admin_flag(app, client, login_as):
+    _, user_id = ids(app)
+    other_unit, _ = ids(app, "Huyện đoàn Cầu Kè", "cauke")
+    login_as("admin")
+    page = client.get(f"/admin/users/{user_id}")
+    assert page.status_code == 200 and "<html" in page.text and "<h1>canglong</h1>" in page.text
+    response = client.post(f"/admin/users/{user_id}/edit", data={
+        "full_name": "Lê Văn Bình", "unit_id": str(other_unit), "is_admin": "y"})
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/users"
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert (user.full_name, user.unit_id, user.is_admin) == ("Lê Văn Bình", other_unit, True)
+    change = last_change(app, "user_edit")
+    assert '"before": {"full_name": "", "unit_id":' in change.detail and '"is_admin": true}' in change.detail
+    fragment = client.post(f"/admin/users/{user_id}/edit", headers=HX, data={
+        "full_name": "Lê Văn Bình", "unit_id": str(other_unit)})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.lstrip().startswith('<div id="account">') and "Đã lưu tài khoản canglong." in fragment.text
+    with app.app_context():
+        assert db.session.get(User, user_id).is_admin is False
+
+
+def test_an_admin_cannot_drop_their_own_admin_flag(app, client, login_as):
+    _, admin_id = ids(app, username="admin")
+    unit_id, _ = ids(app, "Văn phòng Tỉnh đoàn", "admin")
+    login_as("admin")
+    before = snapshot(app)
+    for headers in ({}, HX):
+        response = client.post(f"/admin/users/{admin_id}/edit", headers=headers,
+                               data={"full_name": "Quản trị", "unit_id": str(unit_id)})
+        assert response.status_code == 200
+        assert "Bạn không thể tự bỏ quyền quản trị của mình." in response.text
+        assert 'value="Quản trị"' in response.text
+    assert snapshot(app) == before
+
+
+def test_a_login_cannot_be_moved_to_a_closed_unit(app, client, login_as):
+    closed_id, _ = ids(app, "Huyện đoàn Trà Cú", "tracu")
+    _, user_id = ids(app)
+    login_as("admin")
+    client.post(f"/admin/units/{closed_id}/close", data={"closed_on": "2025-07-01"})
+    before = snapshot(app)
+    response = client.post(f"/admin/users/{user_id}/edit", data={"unit_id": str(closed_id)})
+    assert response.status_code == 200 and "Vui lòng chọn một đơn vị đang hoạt động." in response.text
+    assert snapshot(app) == before

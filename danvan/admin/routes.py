@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from danvan.access import Access, access
 from danvan.admin import bp
-from danvan.admin.forms import NO_PARENT, CloseUnitForm, UnitForm, UserForm
+from danvan.admin.forms import NO_PARENT, AccountForm, CloseUnitForm, UnitForm, UserForm
 from danvan.admin.queries import (
     all_units,
     descendant_ids,
@@ -255,8 +255,20 @@ def reopen_unit(unit_id: int):
 # --- accounts ----------------------------------------------------------------------------
 
 
-def _unit_choices(form: UserForm) -> None:
+def _unit_choices(form: UserForm | AccountForm) -> None:
     form.unit_id.choices = [SelectChoice("", "— Chọn đơn vị —")] + [SelectChoice(str(u.id), u.name) for u in open_units()]
+
+
+def _chosen_open_unit(form: UserForm | AccountForm) -> Unit | None:
+    """Return the open unit chosen in the form, or None with a message beside the field."""
+    try:
+        unit = db.session.get(Unit, int(form.unit_id.data or "0"))
+    except (ValueError, OverflowError):
+        unit = None
+    if unit is None or unit.closed_on is not None:
+        form.unit_id.errors.append("Vui lòng chọn một đơn vị đang hoạt động.")
+        return None
+    return unit
 
 
 def _users_page(form: UserForm, **context):
@@ -298,17 +310,12 @@ def add_user():
     _unit_choices(form)
     if form.validate_on_submit():
         key = username_key(form.username.data)
-        try:
-            unit = db.session.get(Unit, int(form.unit_id.data or "0"))
-        except ValueError:
-            unit = None
+        unit = _chosen_open_unit(form)
         if not key or len(key) > 64:
             form.username.errors.append("Tên đăng nhập không hợp lệ.")
         elif db.session.scalar(db.select(User.id).where(User.username == key)):
             form.username.errors.append(f"Tên đăng nhập {key} đã có.")
-        if unit is None or unit.closed_on is not None:
-            form.unit_id.errors.append("Vui lòng chọn một đơn vị đang hoạt động.")
-        if not (form.username.errors or form.unit_id.errors):
+        if unit is not None and not form.username.errors:
             password = generate_password()
             user = User(username=key, full_name=form.full_name.data, unit_id=unit.id,
                         is_admin=form.is_admin.data, password_hash=hash_password(password))
@@ -369,3 +376,53 @@ def reset_password(user_id: int):
     if _is_fragment():
         return _row(user, secret_for=user.id, secret=password)
     return _users_page(UserForm(formdata=None), secret_for=user.id, secret=password, reset=user)
+
+
+def _account_values(user: User) -> dict:
+    return {"full_name": user.full_name, "unit_id": user.unit_id, "is_admin": user.is_admin}
+
+
+def _account_page(user: User, form: AccountForm | None = None, message: str | None = None):
+    if form is None:
+        form = AccountForm(formdata=None, full_name=user.full_name, unit_id=str(user.unit_id),
+                           is_admin=user.is_admin)
+    _unit_choices(form)
+    if user.unit.closed_on is not None:
+        form.unit_id.choices.append(SelectChoice(str(user.unit_id), f"{user.unit.name} (ngừng hoạt động)"))
+    return render_page("admin/user.html", "account", user=user, form=form, message=message)
+
+
+@bp.get("/users/<id:user_id>")
+@access(Access.ADMIN)
+def user(user_id: int):
+    """Return one login's page: its name, unit and administrator flag."""
+    return _account_page(get_account(user_id))
+
+
+@bp.post("/users/<id:user_id>/edit")
+@access(Access.ADMIN)
+def edit_user(user_id: int):
+    """Change a login's full name, unit or administrator flag; nobody drops their own flag."""
+    user = get_account(user_id)
+    form = AccountForm()
+    _unit_choices(form)
+    valid = form.validate_on_submit()
+    unit = user.unit if form.unit_id.data == str(user.unit_id) else _chosen_open_unit(form)
+    if user.id == current_user.id and not form.is_admin.data:
+        form.is_admin.errors.append("Bạn không thể tự bỏ quyền quản trị của mình.")
+    if valid and unit is not None and not form.is_admin.errors:
+        before = _account_values(user)
+        user.full_name = form.full_name.data
+        user.unit_id = unit.id
+        user.is_admin = form.is_admin.data
+        after = _account_values(user)
+        if before != after:
+            record_change(current_user, "user_edit", "user", user.id, before=before, after=after)
+            db.session.commit()
+        db.session.refresh(user)
+        message = f"Đã lưu tài khoản {user.username}."
+        if _is_fragment():
+            return _account_page(user, message=message)
+        flash(message)
+        return redirect(url_for("admin.users"))
+    return _account_page(user, form=form)
