@@ -14,7 +14,7 @@ from danvan.admin.queries import open_units
 from danvan.extensions import db
 from danvan.orm import Change, LoginSession, Unit, UnitKind, User
 from tests.conftest import HX, PASSWORD
-from tests.factories import make_user, unit_by_name, user_by_name
+from tests.factories import make_unit, make_user, unit_by_name, user_by_name
 
 CANG_LONG = "Huyện đoàn Càng Long"
 
@@ -379,7 +379,8 @@ def test_users_page_lists_logins_with_unit_and_last_login(client, login_as):
     assert re.search(r"\d\d:\d\d \d\d/\d\d/\d{4}", admin_row)
 
 
-def test_users_page_costs_the_same_queries_whatever_the_number_of_logins(app, client, login_as):
+@pytest.mark.parametrize("url", ["/admin/users", "/admin/units"])
+def test_admin_pages_cost_the_same_queries_whatever_the_number_of_units_and_logins(app, client, login_as, url):
     login_as("admin")
 
     def count_queries():
@@ -389,7 +390,7 @@ def test_users_page_costs_the_same_queries_whatever_the_number_of_logins(app, cl
             engine = db.engine
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert client.get("/admin/users").status_code == 200
+            assert client.get(url).status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
@@ -397,7 +398,7 @@ def test_users_page_costs_the_same_queries_whatever_the_number_of_logins(app, cl
     few = count_queries()
     with app.app_context():
         for i in range(15):
-            user = make_user(f"them-{i}", unit_by_name("Huyện đoàn Cầu Kè"))
+            user = make_user(f"them-{i}", make_unit(f"Đoàn cơ sở số {i}", UnitKind.AFFILIATED))
             db.session.add(LoginSession(id=f"s-{i}", user_id=user.id))
         db.session.commit()
     assert count_queries() == few

@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import case, func
+from sqlalchemy.orm import contains_eager
 
 from danvan.extensions import db
 from danvan.formatting import vn_sort_key
@@ -94,6 +95,7 @@ def users_with_last_login() -> list[tuple[User, datetime | None]]:
         db.select(User, Unit, last.c.at)
         .join(Unit, User.unit_id == Unit.id)
         .outerjoin(last, last.c.user_id == User.id)
+        .options(contains_eager(User.unit))
     ).all()
     rows.sort(key=lambda r: (vn_sort_key(r[1].name), r[0].username))
     return [(user, at) for user, _unit, at in rows]
