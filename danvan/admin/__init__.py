@@ -1,0 +1,7 @@
+"""Administration: the organisation tree (units) and the logins (accounts)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from danvan.admin import routes  # noqa: E402,F401
