@@ -6,6 +6,7 @@ import click
 from flask import Flask
 
 from danvan.auth.passwords import hash_password
+from danvan.demo import checklist
 from danvan.demo import plan382 as data
 from danvan.extensions import db
 from danvan.orm import (
@@ -32,6 +33,7 @@ def seed_demo() -> bool:
     units = _load_units()
     _load_users(units)
     _load_plan(units)
+    checklist.load()
     db.session.commit()
     return True
 

@@ -3,6 +3,7 @@
 The mô hình class is `Initiative` (never "Model") so it cannot be confused with ORM models.
 """
 
+from danvan.orm.checklist import ChecklistItem, LiveEvent, TaskComment
 from danvan.orm.org import LoginFailure, LoginSession, Unit, UnitKind, User
 from danvan.orm.plan import (
     Assignment,
@@ -22,6 +23,9 @@ from danvan.orm.trace import Change, record_change
 from danvan.orm.util import utcnow
 
 __all__ = [
+    "ChecklistItem",
+    "LiveEvent",
+    "TaskComment",
     "Allocation",
     "House",
     "ProgressEntry",

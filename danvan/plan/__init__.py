@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("plan", __name__)
 
 from danvan.plan import routes  # noqa: E402,F401
+from danvan.plan import checklist  # noqa: E402,F401

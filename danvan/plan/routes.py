@@ -10,7 +10,7 @@ from danvan.access import Access, access
 from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
-from danvan.plan import bp
+from danvan.plan import bp, live
 
 
 def get_plan(plan_id: int) -> Plan:
@@ -55,8 +55,11 @@ def unit_overview(unit: Unit) -> dict:
 def home():
     """Return the logged-in unit's home page: its tasks, its mô hình, the plans."""
     plans = db.session.scalars(db.select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
+    overview = unit_overview(current_user.unit)
     return render_template(
-        "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit)
+        "plan/home.html", unit=current_user.unit, plans=plans, **overview,
+        counts=live.counts(t.id for t in overview["tasks"]),
+        standing_unit_id=next((p.standing_unit_id for p in plans), None),
     )
 
 
