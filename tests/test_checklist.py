@@ -545,6 +545,20 @@ def test_stream_of_a_unit_page_carries_only_its_tasks(quick_stream, app, client,
     assert "item-" not in body and "task-" not in body
 
 
+def test_stream_skips_changes_made_from_the_page_itself(quick_stream, app, client, login_as, houses):
+    first, second = [i for i in items_of(app, houses) if not i.done][:2]
+    login_as("phongtrao")
+    page = client.get("/checklist", follow_redirects=True).text
+    page_id = re.search(r'"X-Page": "([0-9a-f]+)"', page.replace("&#34;", '"')).group(1)
+    assert f"page={page_id}" in page
+    with app.app_context():
+        since = live.last_event_id()
+    client.post(f"/items/{first.id}/toggle", data={"done": "1"}, headers={**HX, "X-Page": page_id})
+    client.post(f"/items/{second.id}/toggle", data={"done": "1"}, headers={**HX, "X-Page": "0123abcd"})
+    _, body = read_stream(client, f"/live?since={since}&page={page_id}")
+    assert f"item-{first.id}" not in body and f"item-{second.id}" in body
+
+
 def test_stream_needs_a_login(client):
     assert client.get("/live").status_code == 302
 

@@ -67,4 +67,6 @@ class LiveEvent(db.Model):
     unit_id: Mapped[int]
     part: Mapped[str] = mapped_column(String(16))
     item_id: Mapped[int | None]
+    # The open page that made the change: its own stream skips it (it already has the fragment).
+    origin: Mapped[str] = mapped_column(String(16), default="")
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -179,7 +179,8 @@ def checklist_context(unit: Unit, **extra) -> dict:
     ).unique().all()
     context = task_context(list(tasks), **extra)
     context["counts"].update(live.counts(t.id for t in helping))
-    context.update(unit=unit, tasks=tasks, helping=helping, since=live.last_event_id())
+    context.update(unit=unit, tasks=tasks, helping=helping, since=live.last_event_id(),
+                   page_id=live.new_page_id())
     return context
 
 
@@ -394,7 +395,7 @@ def province_context(kind: str | None) -> dict:
         query.order_by(Plan.year.desc(), Unit.position, Assignment.position, Task.id)
     ).unique().all()
     return {"tasks": tasks, "counts": live.counts(t.id for t in tasks), "kind": kind,
-            "kinds": KIND_FILTERS, "since": live.last_event_id()}
+            "kinds": KIND_FILTERS, "since": live.last_event_id(), "page_id": live.new_page_id()}
 
 
 @bp.get("/province")
@@ -434,10 +435,11 @@ def live_stream():
     db.session.close()
     config = current_app.config
     body = live.stream(
-        task_ids, after,
-        seconds=config.get("LIVE_STREAM_SECONDS", 600),
+        task_ids, after, origin=live.page_id(request.args.get("page")),
+        # Bounded so a thread is never held forever; EventSource reconnects with Last-Event-ID.
+        seconds=config.get("LIVE_STREAM_SECONDS", 900),
         poll=config.get("LIVE_POLL_SECONDS", 1.0),
-        keepalive=config.get("LIVE_KEEPALIVE_SECONDS", 25),
+        keepalive=config.get("LIVE_KEEPALIVE_SECONDS", 30),
     )
     return Response(
         stream_with_context(body),

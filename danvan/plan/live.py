@@ -7,10 +7,13 @@ read per check on its own connection), so SQLite WAL checkpoints are never block
 
 from __future__ import annotations
 
+import re
+import secrets
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
+from flask import has_request_context, request
 from sqlalchemy import func
 
 from danvan.extensions import db
@@ -18,6 +21,8 @@ from danvan.formatting import VN_TZ
 from danvan.orm import ChecklistItem, LiveEvent, Task, User, utcnow
 
 KEEP_EVENTS = timedelta(days=1)
+PAGE_HEADER = "X-Page"
+PAGE_ID = re.compile(r"[0-9a-f]{8,16}")
 PRUNE_EVERY = 100
 MAX_ROWS_PER_CHECK = 500
 
@@ -27,11 +32,22 @@ def today_vn():
     return datetime.now(VN_TZ).date()
 
 
+def new_page_id() -> str:
+    """Return a random id for one open page; its writes carry it so its own stream skips them."""
+    return secrets.token_hex(4)
+
+
+def page_id(value: str | None) -> str:
+    """Return a well-formed page id, or "" for anything else."""
+    return value if value and PAGE_ID.fullmatch(value) else ""
+
+
 def touch(task: Task, user: User, part: str, item_id: int | None = None) -> None:
     """Stamp the task's last change and log a LiveEvent in the caller's transaction."""
     task.changed_at = utcnow()
     task.changed_by_id = user.id
-    event = LiveEvent(task_id=task.id, unit_id=task.unit_id, part=part, item_id=item_id)
+    origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""
+    event = LiveEvent(task_id=task.id, unit_id=task.unit_id, part=part, item_id=item_id, origin=origin)
     db.session.add(event)
     db.session.flush()
     if event.id % PRUNE_EVERY == 0:
@@ -75,7 +91,7 @@ def event_names(part: str, task_id: int, item_id: int | None) -> list[str]:
 def _new_events(after: int) -> list:
     with db.engine.connect() as conn:
         return conn.execute(
-            db.select(LiveEvent.id, LiveEvent.task_id, LiveEvent.part, LiveEvent.item_id)
+            db.select(LiveEvent.id, LiveEvent.task_id, LiveEvent.part, LiveEvent.item_id, LiveEvent.origin)
             .where(LiveEvent.id > after)
             .order_by(LiveEvent.id)
             .limit(MAX_ROWS_PER_CHECK)
@@ -83,10 +99,12 @@ def _new_events(after: int) -> list:
 
 
 def stream(
-    task_ids: frozenset[int] | None, after: int, *, seconds: float, poll: float, keepalive: float
+    task_ids: frozenset[int] | None, after: int, *, origin: str = "", seconds: float, poll: float,
+    keepalive: float,
 ) -> Iterator[str]:
     """Yield SSE text: named events for new LiveEvent rows of these tasks (None: all), keepalives.
 
+    Changes made from the page itself (same origin page id) are skipped: it has them already.
     Ends after `seconds`; the browser's EventSource reconnects with Last-Event-ID.
     """
     yield "retry: 3000\n\n"
@@ -97,6 +115,8 @@ def stream(
         names: list[str] = []
         for row in rows:
             after = row.id
+            if origin and row.origin == origin:
+                continue
             if task_ids is None or row.task_id in task_ids:
                 names += [n for n in event_names(row.part, row.task_id, row.item_id) if n not in names]
         if names:

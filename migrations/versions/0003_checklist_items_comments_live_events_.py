@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('part', sa.String(length=16), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('origin', sa.String(length=16), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
