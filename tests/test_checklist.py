@@ -559,6 +559,13 @@ def test_stream_skips_changes_made_from_the_page_itself(quick_stream, app, clien
     assert f"item-{first.id}" not in body and f"item-{second.id}" in body
 
 
+@pytest.mark.parametrize("query", ["since=99999999999999999999999", "unit=-1", "unit=٣", "since=abc"])
+def test_stream_ignores_malformed_numbers(quick_stream, client, login_as, query):
+    login_as("btv")
+    response, body = read_stream(client, f"/live?{query}", **{"Last-Event-ID": "1" * 40})
+    assert response.status_code == 200 and body.startswith("retry: ")
+
+
 def test_stream_needs_a_login(client):
     assert client.get("/live").status_code == 302
 

@@ -416,11 +416,16 @@ def province_task(task_id: int):
     return render_page(PROVINCE, "row", task=found, counts=live.counts([found.id]))
 
 
+def _small_id(value: str | None) -> int:
+    """Return a database id given as text, or 0 for anything else (never an overflow)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
 @bp.get("/live")
 @access(Access.MEMBER)
 def live_stream():
     """Stream Server-Sent Events naming the checklist pieces that changed (a unit's page, or all)."""
-    unit_id = request.args.get("unit", type=int)
+    unit_id = _small_id(request.args.get("unit"))
     task_ids = None
     if unit_id:
         helping = db.select(assignment_coordinator.c.assignment_id).where(
@@ -429,8 +434,7 @@ def live_stream():
         task_ids = frozenset(db.session.scalars(
             db.select(Task.id).where((Task.unit_id == unit_id) | Task.assignment_id.in_(helping))
         ))
-    after = max(request.args.get("since", 0, type=int),
-                request.headers.get("Last-Event-ID", 0, type=int))
+    after = max(_small_id(request.args.get("since")), _small_id(request.headers.get("Last-Event-ID")))
     # Hold no connection or transaction while streaming: each check opens its own.
     db.session.close()
     config = current_app.config
