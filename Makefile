@@ -22,10 +22,11 @@ run: setup
 	$(BIN)/flask --app app seed-demo --if-empty
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-# Production-style serving: one sync worker per core (BUDGETS.md).
+# Production-style serving: one process per core; threads because each open page holds a
+# live-update stream (server-sent events) open.
 serve: setup
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/gunicorn --workers $$(nproc) --bind 127.0.0.1:5000 app:app
+	$(BIN)/gunicorn --worker-class gthread --workers $$(nproc) --threads 50 --bind 127.0.0.1:5000 app:app
 
 test: setup
 	$(BIN)/python -m pytest

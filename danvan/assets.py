@@ -31,9 +31,9 @@ class Asset:
 
 
 @functools.lru_cache(maxsize=8)
-def _load(path: Path, logical_name: str, mimetype: str) -> Asset:
+def _load(paths: tuple[Path, ...], logical_name: str, mimetype: str) -> Asset:
     # Cached per file: brotli at quality 11 is slow, and tests build many apps.
-    raw = path.read_bytes()
+    raw = b"\n".join(path.read_bytes() for path in paths)
     digest = hashlib.sha256(raw).hexdigest()[:12]
     stem, dot, ext = logical_name.rpartition(".")
     return Asset(
@@ -48,12 +48,16 @@ def _load(path: Path, logical_name: str, mimetype: str) -> Asset:
 def init_assets(app: Flask) -> None:
     """Load the CSS and the pinned htmx release, and expose asset_url() to templates."""
     root = Path(app.root_path).parent
-    htmx_path = root / "node_modules" / "htmx.org" / "dist" / "htmx.min.js"
-    if not htmx_path.exists():
+    # htmx and its SSE extension (live checklists) travel as one file: one request, one cache entry.
+    scripts = (
+        root / "node_modules" / "htmx.org" / "dist" / "htmx.min.js",
+        root / "node_modules" / "htmx-ext-sse" / "dist" / "sse.min.js",
+    )
+    if not all(path.exists() for path in scripts):
         raise RuntimeError("htmx is not installed: run `make setup` (npm install) first")
     assets = {
-        "site.css": _load(root / "static" / "css" / "site.css", "site.css", "text/css"),
-        "htmx.js": _load(htmx_path, "htmx.js", "application/javascript"),
+        "site.css": _load((root / "static" / "css" / "site.css",), "site.css", "text/css"),
+        "htmx.js": _load(scripts, "htmx.js", "application/javascript"),
     }
     app.extensions["danvan_assets"] = {a.url_name: a for a in assets.values()}
     urls = {name: f"/a/{a.url_name}" for name, a in assets.items()}

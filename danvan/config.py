@@ -7,6 +7,8 @@ from pathlib import Path
 
 # Idle timeout via the signed session cookie; absolute lifetime via the server-side record.
 IDLE_LIFETIME = timedelta(hours=2)
+# How often an active session's cookie is re-issued to push the idle deadline forward.
+SESSION_REFRESH_INTERVAL = timedelta(minutes=10)
 ABSOLUTE_LIFETIME = timedelta(hours=12)
 KNOWN_EXAMPLE_KEYS = {"dev", "secret", "change-me", "changeme", "demo-danvan"}
 
@@ -45,7 +47,8 @@ def base_config(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
         "PERMANENT_SESSION_LIFETIME": IDLE_LIFETIME,
-        "SESSION_REFRESH_EACH_REQUEST": True,
+        # The cookie is re-sent only when it changes (see auth/sessions.py), not on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "ABSOLUTE_SESSION_LIFETIME": ABSOLUTE_LIFETIME,
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIMETYPES": ["text/html", "text/plain", "text/css", "application/javascript"],

@@ -35,7 +35,7 @@ def test_only_public_endpoints_answer_anonymous_visitors(app, client):
 
 def test_security_headers_on_pages_errors_and_fragments(client, login_as):
     login_as("canglong")
-    for response in [client.get("/"), client.get("/nowhere"), client.get("/", headers=HX)]:
+    for response in [client.get("/"), client.get("/nowhere"), client.get("/login")]:
         csp = response.headers["Content-Security-Policy"]
         for directive in ["default-src 'self'", "script-src 'self'", "object-src 'none'",
                           "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"]:
@@ -45,6 +45,26 @@ def test_security_headers_on_pages_errors_and_fragments(client, login_as):
         assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert "HX-Request" in response.headers.get("Vary", "")
     assert client.get("/").headers["Cache-Control"] == "no-store"
+    # A fragment is never rendered on its own: a short deny-all policy, nothing to frame.
+    fragment = client.get("/plans/1/cascade", headers=HX)
+    assert fragment.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert fragment.headers["X-Content-Type-Options"] == "nosniff"
+    assert "HX-Request" in fragment.headers["Vary"] and fragment.headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_not_resent_on_every_response(app, client, login_as):
+    import time
+
+    login_as("canglong")
+    assert "Set-Cookie" not in client.get("/").headers
+    page = client.get("/")
+    src = re.search(r'<script src="([^"]+)"', page.text).group(1)
+    assert "Set-Cookie" not in client.get(src).headers
+    # Past the refresh interval an active session is re-issued, pushing the idle deadline on.
+    with client.session_transaction() as session:
+        session["_issued"] = int(time.time()) - 11 * 60
+    assert "Set-Cookie" in client.get("/").headers
+    assert "Set-Cookie" not in client.get("/").headers
 
 
 def test_htmx_is_served_locally_fingerprinted_and_cached_for_a_year(client, login_as):

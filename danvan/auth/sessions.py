@@ -7,12 +7,15 @@ timeout comes from the permanent session cookie's signed age; the absolute one f
 from __future__ import annotations
 
 import secrets
+import time
 
 from flask import current_app, request, session, url_for
 from flask import Response, redirect
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 
+from danvan.config import SESSION_REFRESH_INTERVAL
 from danvan.extensions import db, login_manager
 from danvan.orm import LoginSession, User, utcnow
 
@@ -24,7 +27,9 @@ def start_session(user: User) -> None:
     db.session.add(record)
     user.login_session_id = record.id
     session.permanent = True
+    session["_issued"] = int(time.time())
     login_user(user)
+    generate_csrf()  # now, so the first page after login need not re-send the cookie
 
 
 def end_session(user: User) -> None:
@@ -71,6 +76,19 @@ def unauthorized() -> Response:
     if request.headers.get("HX-Request") == "true":
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target)
+
+
+def refresh_idle_deadline() -> None:
+    """Re-issue a logged-in session cookie at most every few minutes, to extend the idle timeout.
+
+    Flask would otherwise re-send the cookie (about 430 bytes) on every response, tick
+    fragments and static files included; the idle deadline only needs minute precision.
+    """
+    if "_user_id" not in session:
+        return
+    now = int(time.time())
+    if now - session.get("_issued", 0) >= SESSION_REFRESH_INTERVAL.total_seconds():
+        session["_issued"] = now
 
 
 login_manager.session_protection = None  # carrier NAT changes IPs; the server record suffices

@@ -8,6 +8,7 @@ from flask import Flask
 from danvan.auth.passwords import hash_password
 from danvan.demo import cascade
 from danvan.demo import initiatives as sample_initiatives
+from danvan.demo import checklist
 from danvan.demo import plan382 as data
 from danvan.demo import reports as demo_reports
 from danvan.extensions import db
@@ -36,6 +37,7 @@ def seed_demo() -> bool:
     _load_users(units)
     plan = _load_plan(units)
     cascade.load(plan, units)
+    checklist.load()
     sample_initiatives.load(units)
     # After the progress samples: submitted reports freeze the numbers they see.
     demo_reports.load()

@@ -4,6 +4,7 @@ The mô hình class is `Initiative` (never "Model") so it cannot be confused wit
 """
 
 from danvan.orm.cascade import Acknowledgement
+from danvan.orm.checklist import ChecklistItem, LiveEvent, TaskComment
 from danvan.orm.org import LoginFailure, LoginSession, Unit, UnitKind, User
 from danvan.orm.plan import (
     Assignment,
@@ -42,6 +43,9 @@ __all__ = [
     "ReportingPeriod",
     "ReportLine",
     "ReportStatus",
+    "ChecklistItem",
+    "LiveEvent",
+    "TaskComment",
     "Allocation",
     "House",
     "ProgressEntry",

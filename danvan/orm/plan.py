@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, Uniq
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from danvan.extensions import db
-from danvan.orm.org import Unit, UnitKind
+from danvan.orm.org import Unit, UnitKind, User
 from danvan.orm.util import enum_type, utcnow
 
 
@@ -217,9 +217,14 @@ class Task(db.Model):
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     done_note: Mapped[str] = mapped_column(Text, default="")
+    # The last change to its checklist (tick, item, comment, done), for the province view.
+    changed_at: Mapped[datetime | None]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     assignment: Mapped[Assignment] = relationship(back_populates="tasks")
     unit: Mapped[Unit] = relationship()
+    done_by: Mapped[User | None] = relationship(foreign_keys=[done_by_id])
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
 
 
 class Recipient(db.Model):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("plan", __name__)
 
-from danvan.plan import cascade, routes  # noqa: E402,F401
+from danvan.plan import cascade, checklist, routes  # noqa: E402,F401

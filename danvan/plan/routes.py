@@ -11,7 +11,7 @@ from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
 from danvan.models.rollup import my_shares
-from danvan.plan import bp
+from danvan.plan import bp, live
 from danvan.plan.cascade import acknowledgement_context
 from danvan.plan.queries import get_plan
 from danvan.reports.workflow import owed_by
@@ -44,8 +44,11 @@ def unit_overview(unit: Unit) -> dict:
 def home():
     """Return the logged-in unit's home page: its tasks, its mô hình, the plans."""
     plans = db.session.scalars(db.select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
+    overview = unit_overview(current_user.unit)
     return render_template(
-        "plan/home.html", unit=current_user.unit, plans=plans, **unit_overview(current_user.unit),
+        "plan/home.html", unit=current_user.unit, plans=plans, **overview,
+        counts=live.counts(t.id for t in overview["tasks"]),
+        standing_unit_id=next((p.standing_unit_id for p in plans), None),
         shares=my_shares(current_user.unit),
         owed_reports=owed_by(current_user.unit),
     )

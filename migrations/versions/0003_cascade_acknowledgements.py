@@ -1,6 +1,6 @@
 """cascade: acknowledgements
 
-Revision ID: 0007
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-29 14:55:08.655318
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
