@@ -10,7 +10,7 @@ from danvan.access import Access, access
 from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
-from danvan.models.rollup import my_shares
+from danvan.models.rollup import my_shares, totals_for
 from danvan.plan import bp, live
 from danvan.plan.cascade import acknowledgement_context
 from danvan.plan.queries import get_plan
@@ -18,7 +18,10 @@ from danvan.reports.workflow import owed_by
 
 
 def unit_overview(unit: Unit) -> dict:
-    """Return what the plans ask of a unit: its tasks, and the mô hình it leads or helps on."""
+    """Return what the plans ask of a unit: its tasks, and the mô hình it helps on.
+
+    The mô hình it leads come with its shares (models.rollup.my_shares), not here again.
+    """
     tasks = db.session.scalars(
         db.select(Task)
         .join(Task.assignment)
@@ -32,7 +35,7 @@ def unit_overview(unit: Unit) -> dict:
     )
     initiatives = db.session.scalars(
         db.select(Initiative)
-        .where((Initiative.lead_unit_id == unit.id) | Initiative.id.in_(helping))
+        .where(Initiative.id.in_(helping))
         .order_by(Initiative.plan_id.desc(), Initiative.position)
         .options(selectinload(Initiative.targets))
     ).all()
@@ -43,13 +46,22 @@ def unit_overview(unit: Unit) -> dict:
 @access(Access.MEMBER)
 def home():
     """Return the logged-in unit's home page: its tasks, its mô hình, the plans."""
-    plans = db.session.scalars(db.select(Plan).order_by(Plan.year.desc(), Plan.id)).all()
+    unit = current_user.unit
+    # The province's plans and the unit's own; other units' own plans are a click away.
+    plans = db.session.scalars(
+        db.select(Plan)
+        .where(Plan.parent_plan_id.is_(None) | (Plan.owner_unit_id == unit.id))
+        .order_by(Plan.year.desc(), Plan.id)
+    ).all()
     overview = unit_overview(current_user.unit)
+    shares = my_shares(unit)
     return render_template(
         "plan/home.html", unit=current_user.unit, plans=plans, **overview,
         counts=live.counts(t.id for t in overview["tasks"]),
         standing_unit_id=next((p.standing_unit_id for p in plans), None),
-        shares=my_shares(current_user.unit),
+        shares=shares,
+        # A lead unit follows the whole mô hình: every unit's results, not only its own.
+        lead_totals=totals_for([s.target for s in shares if s.lead]),
         owed_reports=owed_by(current_user.unit),
     )
 
