@@ -6,13 +6,14 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from danvan.access import Access, access
+from danvan.access import Access, access, is_coordinator, is_leadership
 from danvan.extensions import db
 from danvan.orm import Assignment, Initiative, Plan, Task, Unit
 from danvan.orm.plan import initiative_coordinator
 from danvan.models.rollup import my_shares, totals_for
 from danvan.plan import bp, live
 from danvan.plan.cascade import acknowledgement_context
+from danvan.plan.overview import current_province_plan, province_summary
 from danvan.plan.queries import get_plan
 from danvan.reports.workflow import owed_by
 
@@ -63,7 +64,19 @@ def home():
         # A lead unit follows the whole mô hình: every unit's results, not only its own.
         lead_totals=totals_for([s.target for s in shares if s.lead]),
         owed_reports=owed_by(current_user.unit),
+        province=_province_at_a_glance(),
     )
+
+
+def _province_at_a_glance() -> dict | None:
+    """Return the province summary for the leadership, the plan's standing unit and admin."""
+    plan = current_province_plan()
+    if plan is None:
+        return None
+    coordinator = is_coordinator(current_user, plan)
+    if not (coordinator or is_leadership(current_user)):
+        return None
+    return province_summary(plan, with_reports=True)
 
 
 @bp.get("/plans/<id:plan_id>")

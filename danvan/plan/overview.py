@@ -1,0 +1,69 @@
+"""The province at a glance, for the standing committee and the organisation board."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+
+from danvan.extensions import db
+from danvan.models.rollup import plan_rollup
+from danvan.orm import Acknowledgement, Assignment, Plan, PlanStatus, Report, ReportingPeriod, Task
+from danvan.orm.report import ReportStatus
+from danvan.plan import live
+from danvan.plan.cascade import receiving_unit_ids
+from danvan.reports.workflow import today
+
+OPEN_STATES = (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+def current_province_plan() -> Plan | None:
+    """Return the newest issued province plan (one not based on another), if any."""
+    return db.session.scalar(
+        db.select(Plan)
+        .where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
+        .order_by(Plan.year.desc(), Plan.id.desc())
+        .limit(1)
+    )
+
+
+def province_summary(plan: Plan, *, with_reports: bool) -> dict:
+    """Return targets vs results, checklist, cascade and report counts of a plan (fixed queries)."""
+    tasks = db.session.execute(
+        db.select(Task.id, Task.done_at).join(Assignment).where(Assignment.plan_id == plan.id)
+    ).all()
+    counts = live.counts(task_id for task_id, _ in tasks)
+    tasks_done = sum(
+        1 for task_id, done_at in tasks
+        if done_at is not None or (counts[task_id][1] and counts[task_id][0] == counts[task_id][1])
+    )
+    summary = {
+        "plan": plan,
+        "rollup": plan_rollup(plan),
+        "tasks": len(tasks),
+        "tasks_done": tasks_done,
+        "items_total": sum(c[1] for c in counts.values()),
+        "items_done": sum(c[0] for c in counts.values()),
+        "items_late": sum(c[2] for c in counts.values()),
+        "receiving": len(receiving_unit_ids(plan)),
+        "acknowledged": db.session.scalar(
+            db.select(func.count()).select_from(Acknowledgement).where(Acknowledgement.plan_id == plan.id)
+        ),
+        "own_plans": db.session.scalar(
+            db.select(func.count()).select_from(Plan).where(Plan.parent_plan_id == plan.id)
+        ),
+        "period": None,
+    }
+    if with_reports:
+        period = db.session.scalar(
+            db.select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
+            .order_by(ReportingPeriod.due_on.desc()).limit(1)
+        )
+        if period is not None:
+            by_state = dict(db.session.execute(
+                db.select(Report.status, func.count()).where(Report.period_id == period.id)
+                .group_by(Report.status)
+            ).all())
+            summary["period"] = period
+            summary["reports"] = [(state, by_state[state]) for state in ReportStatus if by_state.get(state)]
+            overdue = today() > period.due_on
+            summary["reports_late"] = sum(by_state.get(s, 0) for s in OPEN_STATES) if overdue else 0
+    return summary
