@@ -652,4 +652,5 @@ def test_queries_per_page_do_not_grow_with_the_data(app, client, login_as):
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert before == after
-    assert max(after) <= 15
+    # The home page of the organisation board also carries the province at a glance.
+    assert after[0] <= 15 and after[1] <= 15 and after[2] <= 30
