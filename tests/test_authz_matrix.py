@@ -197,8 +197,11 @@ def run_matrix(world, headers=None, *, skip_allowed_writes=False) -> tuple[int, 
                     problems.append(f"{method} {url} as {actor}: {got} ({response.status_code}), expected {want}")
                 if changed and method == "GET":
                     problems.append(f"GET {url} as {actor} committed to the database (R28)")
-                if changed and want == "refused" and world.snapshot() != world.pristine_hash:
+                after = world.snapshot() if changed else world.pristine_hash
+                if want == "refused" and after != world.pristine_hash:
                     problems.append(f"refused {method} {url} as {actor} changed the database")
+                if want == "allowed" and changed and after[1]["change"] <= world.pristine_hash[1]["change"]:
+                    problems.append(f"{method} {url} as {actor} wrote without a trace row (R41)")
                 if changed:
                     world.restore()
     return cells, problems
