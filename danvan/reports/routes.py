@@ -171,6 +171,10 @@ def index():
 def new_period(plan_id: int):
     """Return the form for a new reporting period; on POST create it with a slot per owing unit."""
     plan = db.get_or_404(Plan, plan_id)
+    if plan.parent_plan_id is not None:
+        # A unit's own plan has no schedule: its standing unit (the district itself) must not
+        # oblige other units to report to it, nor read their reports as that plan's coordinator.
+        abort(404)
     if not is_coordinator(current_user, plan):
         abort(403)
     choosable = db.session.scalars(

@@ -1,0 +1,235 @@
+"""Shared plumbing of the authorization, purity and bad-input tests (TRUST.md R15–R28).
+
+One app per test module on its own copy of the demo database, every actor logged in once,
+a cheap "did anything change?" check, and a restore of the database after an allowed write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from danvan.extensions import db
+from tests.conftest import PASSWORD, make_app
+
+ANON, DISABLED = "anonymous", "disabled"
+LOGINS = ("admin", "btv", "tckt", "phongtrao", "canglong", "cauke", "dhtravinh", "danvantu")
+ACTORS = (ANON, *LOGINS, DISABLED)
+
+
+def db_content_hash(path: Path) -> tuple[str, dict[str, int]]:
+    """Return a hash of every row of every table, and the row count of each table."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        digest = hashlib.sha256()
+        counts = {}
+        names = [n for (n,) in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        for name in names:
+            rows = con.execute('SELECT * FROM "' + name.replace('"', '""') + '" ORDER BY rowid').fetchall()
+            counts[name] = len(rows)
+            digest.update(name.encode())
+            for row in rows:
+                digest.update(repr(row).encode())
+        return digest.hexdigest(), counts
+    finally:
+        con.close()
+
+
+@dataclass
+class World:
+    """An app on a private database with logged-in actors and the demo objects of district A."""
+
+    app: object
+    path: Path
+    pristine: Path
+    cookies: dict[str, str]
+    ids: dict[str, int]
+    pristine_hash: tuple = ()
+    _watch: sqlite3.Connection = field(repr=False, default=None)
+    _version: int = 0
+    restores: int = 0
+
+    # --- requests ---------------------------------------------------------------------
+    def client(self, actor: str):
+        c = self.app.test_client()
+        if actor in self.cookies:
+            c.set_cookie("session", self.cookies[actor])
+        return c
+
+    def call(self, actor: str, method: str, url: str, data=None, headers=None):
+        return self.client(actor).open(url, method=method, data=data, headers=headers)
+
+    # --- change detection ---------------------------------------------------------------
+    def changed(self) -> bool:
+        """Return True if any connection committed to the database since the last mark."""
+        version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        return version != self._version
+
+    def mark(self) -> None:
+        self._version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+
+    def snapshot(self) -> tuple[str, dict[str, int]]:
+        return db_content_hash(self.path)
+
+    def restore(self) -> None:
+        """Put the database back as it was after setup (logins included)."""
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        src, dst = sqlite3.connect(self.pristine), sqlite3.connect(self.path)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        self.restores += 1
+        self.mark()
+
+    def close(self) -> None:
+        self._watch.close()
+        with self.app.app_context():
+            db.engine.dispose()
+        shutil.rmtree(self.path.parent, ignore_errors=True)
+
+
+def outcome(response) -> str:
+    """Classify a response: "allowed", "refused" (403/404, or sent to the login page), or odd."""
+    status = response.status_code
+    if status in (403, 404):
+        return "refused"
+    location = response.headers.get("Location") or response.headers.get("HX-Redirect")
+    if location and urlsplit(location).path == "/login":
+        return "refused"
+    if status < 400:
+        return "allowed"
+    return f"status {status}"
+
+
+def _login_cookie(app, username: str) -> str:
+    c = app.test_client()
+    response = c.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, f"login as {username} failed"
+    return c.get_cookie("session").value
+
+
+def _prepare_objects(world_ids: dict[str, int]) -> None:
+    """Give district A (Càng Long) a saved draft, a submitted report and a compiled period."""
+    from danvan.orm import (
+        ChecklistItem,
+        House,
+        Initiative,
+        Measure,
+        Plan,
+        ProgressEntry,
+        Road,
+        Target,
+        Task,
+        Unit,
+        User,
+    )
+    from danvan.orm.report import (
+        CompiledReport,
+        PeriodKind,
+        Report,
+        ReportingPeriod,
+        ReportStatus,
+    )
+    from danvan.reports.compile import compile_period
+    from tests.factories import make_user, unit_by_name, user_by_name
+
+    a = unit_by_name("Huyện đoàn Càng Long")
+    b = unit_by_name("Huyện đoàn Cầu Kè")
+    tckt = user_by_name("tckt")
+    canglong = user_by_name("canglong")
+    first = db.session.scalar
+    province_plan = first(db.select(Plan).where(Plan.parent_plan_id.is_(None)).order_by(Plan.id))
+    own_plan = first(db.select(Plan).where(Plan.owner_unit_id == a.id, Plan.parent_plan_id.is_not(None)))
+    task = first(db.select(Task).where(Task.unit_id == a.id).order_by(Task.id))
+    item = first(db.select(ChecklistItem).where(ChecklistItem.task_id == task.id,
+                                                ChecklistItem.removed_at.is_(None)).order_by(ChecklistItem.id))
+    house = first(db.select(House).where(House.unit_id == a.id).order_by(House.id))
+    road = first(db.select(Road).where(Road.unit_id == a.id).order_by(Road.id))
+    own_initiative = first(db.select(Initiative).where(Initiative.plan_id == own_plan.id).order_by(Initiative.id))
+    own_target = first(db.select(Target).where(Target.initiative_id == own_initiative.id).order_by(Target.id))
+    entry = first(db.select(ProgressEntry).where(ProgressEntry.unit_id == a.id,
+                                                 ProgressEntry.corrects_id.is_(None)).order_by(ProgressEntry.id))
+    house_initiative = first(db.select(Initiative).join(Target).where(
+        Initiative.plan_id == province_plan.id, Target.measure == Measure.HOUSE))
+    road_initiative = first(db.select(Initiative).join(Target).where(
+        Initiative.plan_id == province_plan.id, Target.measure == Measure.ROAD))
+    period = first(db.select(ReportingPeriod).where(ReportingPeriod.plan_id == province_plan.id))
+
+    # A's report of the demo period becomes a saved draft with words only A, TCKT, BTV may read.
+    draft = first(db.select(Report).where(Report.period_id == period.id, Report.unit_id == a.id))
+    draft.status = ReportStatus.DRAFT
+    draft.economy = "Bản nháp riêng của Càng Long"
+    draft.version = 2
+    # A second period where A has submitted (so the board can review it) and B has a draft.
+    second = ReportingPeriod(plan=province_plan, name="Sơ kết 6 tháng đầu năm 2021",
+                             kind=PeriodKind.HALF_YEAR, starts_on=date(2021, 1, 1),
+                             cut_off_on=date(2021, 6, 15), due_on=date(2021, 6, 30),
+                             owing_units=[a, b], created_by_id=tckt.id)
+    db.session.add(second)
+    submitted = Report(period=second, unit=a, status=ReportStatus.SUBMITTED, version=3,
+                       economy="Kết quả đã nộp của Càng Long", snapshot="{}")
+    b_draft = Report(period=second, unit=b, status=ReportStatus.DRAFT, version=2,
+                     economy="Bản nháp riêng của Cầu Kè")
+    db.session.add_all([submitted, b_draft])
+    db.session.flush()
+    compile_period(tckt, period, regenerate_text=True)
+    compiled = first(db.select(CompiledReport).where(CompiledReport.period_id == period.id))
+
+    # A disabled login of district A: logged in first, then disabled (see make_world).
+    make_user("khoa", a, password=PASSWORD)
+    db.session.commit()
+    world_ids.update(
+        unit_a=a.id, unit_b=b.id, plan=province_plan.id, own_plan=own_plan.id, task=task.id, item=item.id,
+        house=house.id, house_version=house.version, road=road.id, road_version=road.version,
+        initiative=own_initiative.id, target=own_target.id, entry=entry.id,
+        house_initiative=house_initiative.id, road_initiative=road_initiative.id,
+        period=period.id, draft=draft.id, draft_version=draft.version, submitted=submitted.id,
+        b_draft=b_draft.id, period2=second.id, compiled=compiled.id, compiled_version=compiled.version,
+        user_a=canglong.id,
+    )
+    assert db.session.get(Unit, a.id) and db.session.get(User, canglong.id)
+
+
+def make_world(tmp_path_factory, seeded_db: Path, **config) -> World:
+    """Copy the seeded demo database, add A's objects, log every actor in, keep a pristine copy.
+
+    The copy lives in /dev/shm when there is one: the app asks for synchronous=FULL, and a few
+    hundred fsyncs on a busy disk would dominate the run time.
+    """
+    shm = Path("/dev/shm")
+    tmp_dir = Path(tempfile.mkdtemp(prefix="danvan-authz-", dir=shm if shm.is_dir() else tmp_path_factory.getbasetemp()))
+    path = tmp_dir / "world.db"
+    shutil.copy(seeded_db, path)
+    app = make_app(path, LIVE_STREAM_SECONDS=0, LIVE_POLL_SECONDS=0, LIVE_KEEPALIVE_SECONDS=0, **config)
+    ids: dict[str, int] = {}
+    with app.app_context():
+        _prepare_objects(ids)
+    cookies = {name: _login_cookie(app, name) for name in LOGINS}
+    cookies[DISABLED] = _login_cookie(app, "khoa")
+    with app.app_context():
+        from danvan.orm import User
+
+        db.session.execute(db.update(User).where(User.username == "khoa").values(active=False))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    pristine = tmp_dir / "pristine.db"
+    src, dst = sqlite3.connect(path), sqlite3.connect(pristine)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    world = World(app=app, path=path, pristine=pristine, cookies=cookies, ids=ids,
+                  pristine_hash=db_content_hash(pristine), _watch=sqlite3.connect(path))
+    world.mark()
+    return world
