@@ -79,8 +79,18 @@ class Conn:
             lines.append(f"{k}: {v}")
         if method == "POST":
             lines += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        head = await self.reader.readuntil(b"\r\n\r\n")
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        self.writer.write(raw)
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionResetError) as exc:
+            # The server closed an idle keep-alive connection (gunicorn: 2 s): reopen, send again.
+            if isinstance(exc, asyncio.IncompleteReadError) and exc.partial:
+                raise
+            self.close()
+            await self.open()
+            self.writer.write(raw)
+            head = await self.reader.readuntil(b"\r\n\r\n")
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split()[1])
         got: dict[str, str] = {}
