@@ -114,7 +114,7 @@ def query_counts(db_path) -> dict[str, int]:
             client.get(url)  # the first request of a process loads things once
             counted[0] = 0
             assert client.get(url).status_code == 200, url
-            found[f"{username} {url.split('/')[1]}/…/{url.split('/')[-1]}"] = counted[0]
+            found[f"{username} {url.split('/')[1]} {url.split('/')[-1] if not url.split('/')[-1].isdigit() else ''}"] = counted[0]
     with app.app_context():
         db.engine.dispose()
     return found
