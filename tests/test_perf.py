@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from danvan.extensions import db
 from danvan.orm import LoginFailure
+from tests.scaled import scaled_db  # noqa: F401  (fixture)
 
 
 def test_login_holds_no_write_lock_while_the_password_hash_runs(app, client, db_path, monkeypatch):
@@ -66,24 +67,6 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
 
 
 # --- S3: a page costs the same number of queries whatever the data size -------------------------
-
-@pytest.fixture(scope="session")
-def scaled_db(seeded_db, tmp_path_factory):
-    """The demo scaled ten times (≈ 200 units, 2021–2025), built once per test run (~5 s)."""
-    import shutil
-
-    from tests.conftest import make_app
-
-    from danvan.demo.scale import seed_scale
-
-    path = tmp_path_factory.mktemp("scaled") / "danvan.db"
-    shutil.copy(seeded_db, path)
-    app = make_app(path)
-    with app.app_context():
-        seed_scale(factor=10)
-        db.engine.dispose()
-    return path
-
 
 def query_counts(db_path) -> dict[str, int]:
     """Return {page: SQL statements it ran} for the main pages, each as the account that uses it."""
