@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 
 from argon2 import PasswordHasher
@@ -10,6 +11,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 _hasher = PasswordHasher()
 # Hashing a throwaway value for unknown usernames keeps login timing the same for both cases.
 _DUMMY_HASH = _hasher.hash("không có tài khoản này")
+# One hash at a time per process: each already uses 4 lanes and 64 MiB. Fifty logins at once
+# would otherwise take 3 GiB and starve every other thread (one holding the write lock too).
+_one_at_a_time = threading.Lock()
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
 
@@ -21,13 +25,15 @@ def _normalise(password: str) -> str:
 
 def hash_password(password: str) -> str:
     """Return an argon2id hash of the password."""
-    return _hasher.hash(_normalise(password))
+    with _one_at_a_time:
+        return _hasher.hash(_normalise(password))
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Return True if the password matches; spends the same time when there is no account."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, _normalise(password)) and bool(stored_hash)
+        with _one_at_a_time:
+            return _hasher.verify(stored_hash or _DUMMY_HASH, _normalise(password)) and bool(stored_hash)
     except (VerificationError, InvalidHashError):
         return False
 

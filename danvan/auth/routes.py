@@ -53,7 +53,14 @@ def login():
             error = LOGIN_THROTTLED
         else:
             user = db.session.scalar(db.select(User).where(User.username == key))
-            ok = verify_password(user.password_hash if user else None, form.password.data)
+            stored, user_id = (user.password_hash, user.id) if user else (None, None)
+            # The attempt counts as a failure before the slow check (argon2: ~0.3 s, 64 MiB), and
+            # that short write commits first: no write lock is held while the hash runs, so a
+            # crowd logging in at once neither queues behind it nor hits "database is locked".
+            db.session.add(LoginFailure(username_key=key))
+            db.session.commit()
+            ok = verify_password(stored, form.password.data)
+            user = db.session.get(User, user_id) if ok else None
             if ok and user.active:
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(form.password.data)
@@ -62,8 +69,6 @@ def login():
                 record_change(user, "login", "user", user.id)
                 db.session.commit()
                 return redirect(safe_next(request.args.get("next")) or url_for("plan.home"))
-            db.session.add(LoginFailure(username_key=key))
-            db.session.commit()
             error = LOGIN_FAILED
     return render_template("auth/login.html", form=form, error=error)
 

@@ -101,7 +101,8 @@ def _load_plan(units: dict[str, Unit]) -> Plan:
 
 
 def register_cli(app: Flask) -> None:
-    """Add `seed-demo` to the flask command."""
+    """Add `seed-demo` (and `seed-scale`, danvan/demo/scale.py) to the flask command."""
+    __import__("danvan.demo.scale", fromlist=["register_cli"]).register_cli(app)
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="load only when the database has no unit yet")

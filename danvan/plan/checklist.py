@@ -386,24 +386,33 @@ def comment(task_id: int):
     return _respond(found, "comment_form", "comments")
 
 
-def province_context(kind: str | None) -> dict:
-    """Return every task of the province with its counts, for the province view."""
-    query = _task_query().join(Task.unit).join(Task.assignment).join(Assignment.plan)
+def province_context(kind: str | None, plan_id: int | None = None) -> dict:
+    """Return the tasks of one province plan (the latest unless asked) with counts, for the province view.
+
+    One plan at a time keeps the page the same size whatever the number of years (B8, S3).
+    """
+    plans = db.session.execute(
+        db.select(Plan.id, Plan.year, Plan.code).where(Plan.parent_plan_id.is_(None))
+        .order_by(Plan.year.desc(), Plan.id.desc())
+    ).all()
+    plan_id = plan_id if any(p.id == plan_id for p in plans) else (plans[0].id if plans else None)
+    query = _task_query().join(Task.unit).join(Task.assignment).where(Assignment.plan_id == plan_id)
     if kind in KIND_FILTERS:
         query = query.where(Unit.kind.in_(KIND_FILTERS[kind]))
     tasks = db.session.scalars(
-        query.order_by(Plan.year.desc(), Unit.position, Assignment.position, Task.id)
+        query.order_by(Unit.position, Assignment.position, Task.id)
     ).unique().all()
     return {"tasks": tasks, "counts": live.counts(t.id for t in tasks), "kind": kind,
-            "kinds": KIND_FILTERS, "since": live.last_event_id(), "page_id": live.new_page_id()}
+            "kinds": KIND_FILTERS, "since": live.last_event_id(), "page_id": live.new_page_id(),
+            "plans": plans, "plan_id": plan_id}
 
 
 @bp.get("/province")
 @access(Access.MEMBER)
 def province():
-    """Return the province view: every unit's tasks, done counts, overdue items, last change."""
+    """Return the province view of one plan: every unit's tasks, done counts, overdue items, last change."""
     kind = request.args.get("kind") or None
-    return render_template(PROVINCE, **province_context(kind))
+    return render_template(PROVINCE, **province_context(kind, _small_id(request.args.get("plan"))))
 
 
 @bp.get("/province/tasks/<id:task_id>")

@@ -1,0 +1,136 @@
+"""Performance rules that a unit test can hold: short write transactions, the scaled demo loader."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from sqlalchemy import func, select
+
+from danvan.extensions import db
+from danvan.orm import LoginFailure
+from tests.scaled import scaled_db  # noqa: F401  (fixture)
+
+
+def test_login_holds_no_write_lock_while_the_password_hash_runs(app, client, db_path, monkeypatch):
+    from danvan.auth import routes
+
+    real = routes.verify_password
+    seen = []
+
+    def verify_while_probing(stored, password):
+        # Another process must be able to write right now (no busy wait allowed).
+        other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError as exc:
+            seen.append(str(exc))
+        finally:
+            other.close()
+        return real(stored, password)
+
+    monkeypatch.setattr(routes, "verify_password", verify_while_probing)
+    assert client.post("/login", data={"username": "canglong", "password": "demo-danvan"}).status_code == 302
+    response = client.post("/logout")
+    assert response.status_code == 302
+    bad = client.post("/login", data={"username": "canglong", "password": "wrong-password"})
+    assert "không đúng" in bad.get_data(as_text=True)
+    assert seen == ["free", "free"]
+    with app.app_context():
+        # The wrong password is counted once; the right one cleared the earlier count.
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)
+                                 .where(LoginFailure.username_key == "canglong")) == 1
+
+
+def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
+    import click
+
+    from danvan.demo.scale import seed_scale
+    from danvan.orm import ChecklistItem, Plan, Task, Unit, User
+
+    with app.app_context():
+        units_before = db.session.scalar(select(func.count()).select_from(Unit))
+        counts = seed_scale(factor=2, seed=1)
+        assert counts["units"] == 20 and counts["users"] == 20
+        assert db.session.scalar(select(func.count()).select_from(Unit)) == units_before + 20
+        years = set(db.session.scalars(select(Plan.year).where(Plan.parent_plan_id.is_(None))))
+        assert years == {2021, 2022, 2023, 2024, 2025}
+        # Every new unit has a login with the demo password's hash and a task in every year.
+        dv = db.session.scalar(select(User).where(User.username == "dv001"))
+        assert dv.password_hash == db.session.scalar(select(User.password_hash).where(User.username == "canglong"))
+        assert db.session.scalar(select(func.count()).select_from(Task).where(Task.unit_id == dv.unit_id)) == 10
+        assert db.session.scalar(select(func.count()).select_from(ChecklistItem)) > 12 * 10 * 20
+        with pytest.raises(click.ClickException):
+            seed_scale(factor=2, seed=1)
+
+
+# --- S3: a page costs the same number of queries whatever the data size -------------------------
+
+def query_counts(db_path) -> dict[str, int]:
+    """Return {page: SQL statements it ran} for the main pages, each as the account that uses it."""
+    from sqlalchemy import event
+
+    from tests.conftest import PASSWORD, make_app
+
+    from danvan.orm import Plan, ReportingPeriod, User
+
+    app = make_app(db_path)
+    counted = [0]
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: counted.__setitem__(0, counted[0] + 1))
+        unit_id = db.session.scalar(select(User.unit_id).where(User.username == "canglong"))
+        plan_id = db.session.scalar(select(Plan.id).where(Plan.parent_plan_id.is_(None))
+                                    .order_by(Plan.year.desc()).limit(1))
+        period_id = db.session.scalar(select(func.max(ReportingPeriod.id)))
+    pages = {
+        "canglong": ["/", f"/units/{unit_id}/checklist", "/province", f"/plans/{plan_id}/initiatives"],
+        "tckt": [f"/periods/{period_id}", "/reports"],
+        "admin": ["/admin/users", "/admin/units"],
+    }
+    found = {}
+    for username, urls in pages.items():
+        client = app.test_client()
+        assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
+        for url in urls:
+            client.get(url)  # the first request of a process loads things once
+            counted[0] = 0
+            assert client.get(url).status_code == 200, url
+            found[f"{username} {url.split('/')[1]} {url.split('/')[-1] if not url.split('/')[-1].isdigit() else ''}"] = counted[0]
+    with app.app_context():
+        db.engine.dispose()
+    return found
+
+
+def test_s3_queries_per_page_do_not_grow_with_ten_times_the_data(db_path, scaled_db):
+    small, large = query_counts(db_path), query_counts(scaled_db)
+    assert small == large
+    assert all(n <= 20 for n in small.values()), small
+
+
+def test_province_view_shows_one_plan_at_a_time_latest_first(scaled_db, tmp_path):
+    import shutil
+
+    from tests.conftest import PASSWORD, make_app
+
+    from danvan.orm import Plan
+
+    path = tmp_path / "scaled.db"
+    shutil.copy(scaled_db, path)
+    app = make_app(path)
+    with app.app_context():
+        plans = db.session.execute(select(Plan.id, Plan.year).where(Plan.parent_plan_id.is_(None))
+                                   .order_by(Plan.year)).all()
+    client = app.test_client()
+    client.post("/login", data={"username": "btv", "password": PASSWORD})
+    latest = client.get("/province").text
+    assert f'<option value="{plans[-1].id}" selected>Năm 2025' in latest
+    assert "Đoàn xã" in latest and latest.count('<tr id="row-') == 6 + 2 * 192
+    older = client.get(f"/province?plan={plans[0].id}&kind=districts").text
+    assert f'<option value="{plans[0].id}" selected>Năm 2021' in older
+    assert "Ban Tuyên giáo" not in older and "Huyện đoàn Càng Long" in older
+    # A plan id that is not a province plan falls back to the latest one.
+    assert 'selected>Năm 2025' in client.get("/province?plan=999999").text
+    with app.app_context():
+        db.engine.dispose()
