@@ -14,6 +14,7 @@ from danvan.models.rollup import my_shares
 from danvan.plan import bp, live
 from danvan.plan.cascade import acknowledgement_context
 from danvan.plan.queries import get_plan
+from danvan.plans.routes import actions_context
 from danvan.reports.workflow import owed_by
 
 
@@ -59,4 +60,4 @@ def home():
 def document(plan_id: int):
     """Return a plan laid out like the official document, printable on A4."""
     plan = get_plan(plan_id)
-    return render_template("plan/document.html", plan=plan, **acknowledgement_context(plan))
+    return render_template("plan/document.html", **acknowledgement_context(plan), **actions_context(plan))
