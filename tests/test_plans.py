@@ -200,8 +200,7 @@ def test_a_task_with_work_is_never_dropped(app, client, login_as, draft):
     assert "Không bỏ giao được cho" in removal.text
     assert plan_row(app) == before
     with app.app_context():
-        assert db.session.get(Task, task.id if False else db.session.scalar(
-            db.select(Task.id).where(Task.assignment_id == aid, Task.unit_id == old_unit))) is not None
+        assert db.session.scalar(db.select(Task.id).where(Task.assignment_id == aid, Task.unit_id == old_unit))
 
 
 def test_add_assignment_for_every_local_union_creates_their_tasks(app, client, login_as, draft):

@@ -124,15 +124,19 @@ def editor_context(plan: Plan, forms: dict | None = None, notices: dict | None =
     units = db.session.scalars(
         db.select(Unit).where(Unit.kind != UnitKind.OUTSIDE).order_by(Unit.position)).all()
     contents = {c.field.value: c.text for c in plan.contents}
+    lines = {
+        kind: [(line, forms.get((kind, line.id)) or form_cls(formdata=None, obj=line, prefix=f"{p}{line.id}"))
+               for line in getattr(plan, kind)]
+        for kind, (_cls, form_cls, p) in LINES.items()
+    }
+    for kind, label in (("purposes", "Ý"), ("recipients", "Nơi nhận")):
+        for number, (_line, form) in enumerate(lines[kind], start=1):
+            form.text.label.text = f"{label} {number}"
     return {
         "plan": plan,
         "header": forms.get("header") or HeaderForm(formdata=None, obj=plan),
         "contents_form": forms.get("contents") or ContentsForm(formdata=None, data=contents),
-        "lines": {
-            kind: [(line, forms.get((kind, line.id)) or form_cls(formdata=None, obj=line, prefix=f"{p}{line.id}"))
-                   for line in getattr(plan, kind)]
-            for kind, (_cls, form_cls, p) in LINES.items()
-        },
+        "lines": lines,
         "new_lines": {kind: forms.get((kind, None)) or form_cls(formdata=None, prefix=f"{p}n")
                       for kind, (_cls, form_cls, p) in LINES.items()},
         "assignment_forms": [(a, forms.get(("assignments", a.id)) or assignment_form(a, units))
