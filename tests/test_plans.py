@@ -261,6 +261,7 @@ def test_submit_approve_and_the_history(app, client, login_as, draft):
     login_as("btv")
     page = client.get("/plans/1").text
     assert "Ký ban hành" in page and "Trả lại" in page and ">Sửa</a>" not in page
+    assert "Tạo kế hoạch năm 2022" not in page  # copying is the standing unit's job
     assert client.get("/plans/1/edit").status_code == 403  # btv cannot edit content
     with app.app_context():
         db.session.get(Plan, 1).issued_on = None

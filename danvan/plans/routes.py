@@ -289,7 +289,7 @@ def add_line(plan_id: int, kind: str):
     line = cls(position=(lines[-1].position + 1) if lines else 0, text=form.text.data)
     lines.append(line)
     db.session.flush()
-    record_change(current_user, "create", "plan", plan.id, part=kind, line=line.id, text=line.text)
+    record_change(current_user, "add", "plan", plan.id, part=kind, line=line.id, text=line.text)
     return saved(plan.id, kind, "Đã thêm một dòng.")
 
 
@@ -313,7 +313,7 @@ def change_line(plan_id: int, line_id: int, kind: str):
     if action == "remove":
         lines.remove(line)
         db.session.delete(line)
-        record_change(current_user, "delete", "plan", plan.id, part=kind, line=line.id, text=line.text)
+        record_change(current_user, "remove", "plan", plan.id, part=kind, line=line.id, text=line.text)
         message = "Đã xóa một dòng."
     elif action in ("up", "down"):
         move(lines, line, -1 if action == "up" else 1)
@@ -378,7 +378,7 @@ def add_assignment(plan_id: int):
     plan.assignments.append(assignment)
     db.session.flush()
     wf.sync_tasks(current_user, assignment, wf.wanted_unit_ids(unit_id))
-    record_change(current_user, "create", "plan", plan.id, part="assignments", assignment=assignment.id,
+    record_change(current_user, "add", "plan", plan.id, part="assignments", assignment=assignment.id,
                   text=assignment.text, unit=unit_id)
     return saved(plan.id, "assignments", f"Đã thêm nhiệm vụ “{assignment.short_title}”.")
 
@@ -409,7 +409,7 @@ def change_assignment(plan_id: int, assignment_id: int):
         return conflict(plan, "assignments", form, key)
     if action == "remove":
         wf.sync_tasks(current_user, assignment, set())
-        record_change(current_user, "delete", "plan", plan.id, part="assignments", assignment=assignment.id,
+        record_change(current_user, "remove", "plan", plan.id, part="assignments", assignment=assignment.id,
                       text=assignment.text, unit=assignment.unit_id)
         assignment.coordinating_units = []
         assignment.initiatives = []
@@ -444,7 +444,7 @@ def actions_context(plan: Plan, message: str = "", error: str = "") -> dict:
             "submit": wf.can_submit(user, plan),
             "approve": wf.can_approve(user, plan),
             "issue_own": wf.can_issue_own(user, plan),
-            "copy": manage,
+            "copy_next": manage,
         },
         "next_plan": wf.next_year_plan(plan) if manage else None,
         "history": [(c, json.loads(c.detail or "{}").get("note", "")) for c in wf.history(plan)],
