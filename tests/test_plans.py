@@ -470,3 +470,36 @@ def test_plans_list_queries_do_not_grow(app, client, login_as):
 def test_anonymous_is_sent_to_login(client):
     assert client.get("/plans").status_code == 302
     assert client.post("/plans/1/copy").status_code == 302
+
+
+def count_queries(app, client, url: str) -> int:
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_editor_and_document_queries_do_not_grow_and_closed_units_are_marked(app, client, login_as, draft):
+    login_as("tckt")
+    editor, document = count_queries(app, client, "/plans/1/edit"), count_queries(app, client, "/plans/1")
+    with app.app_context():
+        tieu_can = unit_by_name("Huyện đoàn Tiểu Cần")
+        for n in range(3):
+            client.post("/plans/1/assignments", data={
+                "version": db.session.get(Plan, 1).version, "an-section": "Cấp huyện", "an-short_title": f"Việc {n}",
+                "an-text": "Nội dung.", "an-unit": str(tieu_can.id)})
+            db.session.expire_all()
+        tieu_can.closed_on = date(2025, 7, 1)
+        db.session.commit()
+    assert count_queries(app, client, "/plans/1/edit") == editor
+    assert count_queries(app, client, "/plans/1") == document
+    page = client.get("/plans/1/edit").text
+    assert "Huyện đoàn Tiểu Cần (đã ngừng hoạt động) · 1 đơn vị" in page
