@@ -41,7 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from danvan import admin, assets, auth, models, plan, reports, web
+    from danvan import admin, assets, auth, models, plan, plans, reports, web
 
     assets.init_assets(app)
     web.init_web(app)
@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(models.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(plans.bp)
 
     from danvan import maintenance
     from danvan.demo import register_cli

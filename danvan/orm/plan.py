@@ -59,7 +59,20 @@ MEASURE_LABELS = {
 
 class PlanStatus(enum.StrEnum):
     DRAFT = "draft"
+    # Submitted by the standing unit, waiting for the standing committee to sign or return it.
+    PENDING = "pending"
     ISSUED = "issued"
+
+    @property
+    def label(self) -> str:
+        return PLAN_STATUS_LABELS[self]
+
+
+PLAN_STATUS_LABELS = {
+    PlanStatus.DRAFT: "Dự thảo",
+    PlanStatus.PENDING: "Chờ duyệt",
+    PlanStatus.ISSUED: "Đã ban hành",
+}
 
 
 class Plan(db.Model):
@@ -87,6 +100,9 @@ class Plan(db.Model):
     signer_name: Mapped[str] = mapped_column(String(120), default="")
     archive_note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Travels in every edit form: a save from an older version is a conflict, never an overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    edited_at: Mapped[datetime | None]
 
     owner_unit: Mapped[Unit] = relationship(foreign_keys=[owner_unit_id])
     standing_unit: Mapped[Unit | None] = relationship(foreign_keys=[standing_unit_id])

@@ -15,6 +15,7 @@ from danvan.plan import bp, live
 from danvan.plan.cascade import acknowledgement_context
 from danvan.plan.overview import current_province_plan, province_summary
 from danvan.plan.queries import get_plan
+from danvan.plans.routes import actions_context
 from danvan.reports.workflow import owed_by
 
 
@@ -84,4 +85,4 @@ def _province_at_a_glance() -> dict | None:
 def document(plan_id: int):
     """Return a plan laid out like the official document, printable on A4."""
     plan = get_plan(plan_id)
-    return render_template("plan/document.html", plan=plan, **acknowledgement_context(plan))
+    return render_template("plan/document.html", **acknowledgement_context(plan), **actions_context(plan))
