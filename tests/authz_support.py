@@ -186,6 +186,14 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
     compile_period(tckt, period, regenerate_text=True)
     compiled = first(db.select(CompiledReport).where(CompiledReport.period_id == period.id))
 
+    # Lines of A's own (draft) plan, for the plan editor's per-line endpoints.
+    from danvan.orm import Assignment, PlanPurpose, Recipient
+
+    purpose = PlanPurpose(plan_id=own_plan.id, position=0, text="Mục đích của Càng Long")
+    recipient = Recipient(plan_id=own_plan.id, position=0, text="Các cơ sở đoàn;")
+    assignment = Assignment(plan_id=own_plan.id, section="Cấp huyện", position=0, text="Giao việc",
+                            short_title="Giao việc", unit_id=a.id)
+    db.session.add_all([purpose, recipient, assignment])
     # A disabled login of district A: logged in first, then disabled (see make_world).
     make_user("khoa", a, password=PASSWORD)
     db.session.commit()
@@ -196,7 +204,7 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
         house_initiative=house_initiative.id, road_initiative=road_initiative.id,
         period=period.id, draft=draft.id, draft_version=draft.version, submitted=submitted.id,
         b_draft=b_draft.id, period2=second.id, compiled=compiled.id, compiled_version=compiled.version,
-        user_a=canglong.id,
+        user_a=canglong.id, purpose=purpose.id, recipient=recipient.id, assignment=assignment.id,
     )
     assert db.session.get(Unit, a.id) and db.session.get(User, canglong.id)
 

@@ -83,6 +83,22 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
     "reports.compiled_docx": ("/periods/{period}/compiled.docx", {"GET": READ_ALL_REPORTS}),
     "reports.compiled_xlsx": ("/periods/{period}/compiled.xlsx", {"GET": READ_ALL_REPORTS}),
     "reports.send_compiled": ("/periods/{period}/compiled/send", {"POST": BOARD_WORK}),
+    # plans: A's own plan is a draft that only A (and admin) edits and issues; the province
+    # plan is issued, so its workflow steps are refused to everyone but who may try them.
+    "plans.index": ("/plans", {"GET": MEMBERS}),
+    "plans.edit": ("/plans/{own_plan}/edit", {"GET": A_AND_ADMIN}),
+    "plans.save_header": ("/plans/{own_plan}/edit", {"POST": A_AND_ADMIN}),
+    "plans.save_contents": ("/plans/{own_plan}/contents", {"POST": A_AND_ADMIN}),
+    "plans.add_purpose": ("/plans/{own_plan}/purposes", {"POST": A_AND_ADMIN}),
+    "plans.purpose": ("/plans/{own_plan}/purposes/{purpose}", {"POST": A_AND_ADMIN}),
+    "plans.add_recipient": ("/plans/{own_plan}/recipients", {"POST": A_AND_ADMIN}),
+    "plans.recipient": ("/plans/{own_plan}/recipients/{recipient}", {"POST": A_AND_ADMIN}),
+    "plans.add_assignment": ("/plans/{own_plan}/assignments", {"POST": A_AND_ADMIN}),
+    "plans.change_assignment": ("/plans/{own_plan}/assignments/{assignment}", {"POST": A_AND_ADMIN}),
+    "plans.issue": ("/plans/{own_plan}/issue", {"POST": A_AND_ADMIN}),
+    "plans.copy": ("/plans/{own_plan}/copy", {"POST": A_AND_ADMIN}),
+    "plans.submit": ("/plans/{plan}/submit", {"POST": BOARD_WORK}),
+    "plans.return_plan": ("/plans/{plan}/return", {"POST": frozenset({"admin", "btv"})}),
     # admin
     "admin.units": ("/admin/units", {"GET": ADMIN}),
     "admin.add_unit": ("/admin/units", {"POST": ADMIN}),

@@ -13,8 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from danvan.access import Access, access, is_coordinator, is_read_only
 from danvan.extensions import db
 from danvan.formatting import AmountError, format_number, format_vnd_short, parse_amount
-from danvan.models import bp
-from danvan.models import rollup
+from danvan.models import bp, rollup
 from danvan.models.forms import (
     HOUSE_STATUS_LABELS,
     ROAD_STATUS_LABELS,
@@ -43,6 +42,7 @@ from danvan.orm import (
     WorkStatus,
     record_change,
 )
+from danvan.plan.overview import current_province_plan
 from danvan.web import render_page
 
 LOCAL_KINDS = (UnitKind.DISTRICT, UnitKind.AFFILIATED)
@@ -283,7 +283,7 @@ def _hx_redirect(url: str):
 @access(Access.MEMBER)
 def index():
     """Redirect to the mô hình page of the latest province plan (the nav link)."""
-    plan = province_plan_for()
+    plan = current_province_plan()
     if plan is None:
         abort(404)
     return redirect(url_for("models.initiatives", plan_id=plan.id))
@@ -617,12 +617,6 @@ def road_edit(road_id: int):
 
 # ---- a district or affiliated union's own initiatives ----
 
-def province_plan_for(year: int | None = None) -> Plan | None:
-    """Return the latest issued province plan (a plan with no parent), the base of unit plans."""
-    query = db.select(Plan).where(Plan.parent_plan_id.is_(None)).order_by(Plan.year.desc(), Plan.id.desc())
-    return db.session.scalar(query.limit(1))
-
-
 def own_plan(unit: Unit, base: Plan) -> Plan:
     """Return the unit's plan based on `base`, creating a draft one on its first own initiative."""
     plan = db.session.scalar(db.select(Plan).where(Plan.parent_plan_id == base.id,
@@ -644,7 +638,7 @@ def own_plan(unit: Unit, base: Plan) -> Plan:
 def own_new(unit_id: int):
     """Show or save a district or affiliated union's own initiative; the unit itself only."""
     unit = get_own_unit(unit_id)
-    base = province_plan_for()
+    base = current_province_plan()
     if base is None:
         abort(404)
     form = OwnInitiativeForm() if request.method == "POST" else OwnInitiativeForm(formdata=None)

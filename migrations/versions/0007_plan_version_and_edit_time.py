@@ -1,7 +1,7 @@
 """plan: version (optimistic locking) and last edit time; status gains "pending"
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29 15:25:30.807410
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0005'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
