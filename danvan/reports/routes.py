@@ -27,7 +27,7 @@ from danvan.orm.report import (
 from danvan.reports import bp, exports
 from danvan.reports.compile import compile_period, period_reports
 from danvan.reports.forms import CompiledForm, PeriodForm, ReportForm, ReviewForm
-from danvan.reports.prefill import live_numbers
+from danvan.reports.prefill import checklist_text, live_numbers
 from danvan.reports.workflow import (
     EDITABLE,
     can_read_all,
@@ -130,7 +130,7 @@ def _render_report(report: Report, form: ReportForm | None = None, review_form: 
         coordinator=coordinator, review_form=review_form, returned=returned,
         pinned={returned.section: returned.comment} if returned else {},
         conflict=conflict, message=message, typed=typed, days_late=days_late(report, report.period),
-        section_labels=SECTION_LABELS, results_sections=RESULT_SECTIONS,
+        section_labels=SECTION_LABELS, results_sections=RESULT_SECTIONS, checklist_text=checklist_text,
     )
     return html, status
 
