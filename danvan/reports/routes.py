@@ -92,6 +92,16 @@ def get_compiled(period_id: int) -> tuple[ReportingPeriod, CompiledReport | None
     abort(404)
 
 
+def get_compiled_to_change(period_id: int) -> tuple[ReportingPeriod, CompiledReport]:
+    """Return a period and its existing compiled report for the organisation board; else 403/404."""
+    period, compiled = get_compiled(period_id)
+    if not is_coordinator(current_user, period.plan):
+        abort(403)
+    if compiled is None:
+        abort(404)
+    return period, compiled
+
+
 def _go(url: str):
     """Redirect after a POST; htmx gets HX-Redirect so it loads the whole page."""
     if request.htmx:
@@ -351,11 +361,7 @@ def compiled(period_id: int):
 @access(Access.WRITER)
 def save_compiled(period_id: int):
     """Save the edited compiled narrative (a stale version is a conflict); the organisation board only."""
-    period, compiled = get_compiled(period_id)
-    if not is_coordinator(current_user, period.plan):
-        abort(403)
-    if compiled is None:
-        abort(404)
+    period, compiled = get_compiled_to_change(period_id)
     if compiled.sent_at is not None:
         return _render_compiled(period, compiled, status=409)
     form = CompiledForm()
@@ -380,11 +386,7 @@ def save_compiled(period_id: int):
 @access(Access.WRITER)
 def send_compiled(period_id: int):
     """Mark the compiled report sent to the party mass-mobilisation board, which may then read it."""
-    period, compiled = get_compiled(period_id)
-    if not is_coordinator(current_user, period.plan):
-        abort(403)
-    if compiled is None:
-        abort(404)
+    period, compiled = get_compiled_to_change(period_id)
     if compiled.sent_at is None:
         compiled.sent_at = utcnow()
         compiled.sent_by_id = current_user.id
