@@ -2,10 +2,14 @@
 
 The one rule of where a target's progress comes from lives here (`source_of`):
   - a HOUSE target counts the handed-over charity houses of its initiative;
-  - the MONEY target of an initiative that has a HOUSE target sums funds_mobilised of its houses;
+  - the MONEY target of an initiative that has a HOUSE target sums funds_mobilised of its
+    handed-over houses (see `house_counted`);
   - a ROAD target counts the completed youth roads of its initiative;
   - every other target sums ProgressEntry rows (net of corrections).
-Nobody types a total that a list already knows. Reports call `unit_progress` to pre-fill.
+Nobody types a total that a list already knows. A period (start..end) bounds every source the
+same way: an entry by its date, a house by its hand-over date, a road by its completion date.
+The mô hình pages (`totals_for`, `plan_rollup`, `unit_progress`) and the reports' pre-filled
+numbers (`period_rollup`) all read progress through `load_facts`: one rule, one place.
 """
 
 from __future__ import annotations
@@ -145,8 +149,9 @@ class Facts:
     allocations: dict[int, dict[int, int]]  # target id → unit id → share
     entries: dict[int, dict[int, int]]  # target id → unit id → net sum
     houses_done: dict[int, dict[int, int]]  # initiative id → unit id → handed-over houses
-    house_funds: dict[int, dict[int, int]]  # initiative id → unit id → funds mobilised
+    house_funds: dict[int, dict[int, int]]  # initiative id → unit id → funds of handed-over houses
     roads_done: dict[int, dict[int, int]]  # initiative id → unit id → completed roads
+    road_length: dict[int, dict[int, int]] = field(default_factory=dict)  # … → metres completed
 
 
 def combine(targets: list[Target], facts: Facts, units: dict[int, Unit]) -> dict[int, TargetTotal]:
@@ -181,57 +186,77 @@ def _nest(rows) -> dict[int, dict[int, int]]:
     return nested
 
 
+def house_counted(start: date | None = None, end: date | None = None):
+    """Return the SQL condition under which a house counts: handed over (within start..end).
+
+    Rule decision: a house's funds count together with the house itself, when it is handed over,
+    never while it is being built. The plan's target is "90 căn, kinh phí khoảng 3,6 tỷ đồng" for
+    houses built and given; a report for a period states the houses handed over in it and the money
+    raised for them, and the periods add up to the year (counting a house still being built in every
+    period's funds would count its money twice). The mô hình pages use the same rule, so a report
+    for the whole year equals the mô hình page.
+    """
+    condition = House.status == WorkStatus.DONE
+    if start is not None or end is not None:
+        condition = condition & House.handed_over_on.between(start or date.min, end or date.max)
+    return condition
+
+
+def road_counted(start: date | None = None, end: date | None = None):
+    """Return the SQL condition under which a youth road counts: completed (within start..end)."""
+    condition = Road.status == WorkStatus.DONE
+    if start is not None or end is not None:
+        condition = condition & Road.completed_on.between(start or date.min, end or date.max)
+    return condition
+
+
 def load_facts(targets: list[Target], start: date | None = None, end: date | None = None,
-               unit_id: int | None = None) -> Facts:
-    """Run the four aggregate queries (GROUP BY) for these targets, optionally for a period or unit."""
+               unit_ids: Iterable[int] | None = None) -> Facts:
+    """Run the four aggregate queries (GROUP BY) for these targets, optionally for a period or units."""
     target_ids = [t.id for t in targets]
     initiative_ids = sorted({t.initiative_id for t in targets})
     if not target_ids:
-        return Facts({}, {}, {}, {}, {})
+        return Facts({}, {}, {}, {}, {}, {})
 
     alloc_q = db.select(Allocation.target_id, Allocation.unit_id, Allocation.amount).where(
         Allocation.target_id.in_(target_ids))
     entry_q = (db.select(ProgressEntry.target_id, ProgressEntry.unit_id, func.sum(ProgressEntry.amount))
                .where(ProgressEntry.target_id.in_(target_ids))
                .group_by(ProgressEntry.target_id, ProgressEntry.unit_id))
-    house_done = House.status == WorkStatus.DONE
-    road_done = Road.status == WorkStatus.DONE
     if start is not None or end is not None:
-        lo, hi = start or date.min, end or date.max
-        entry_q = entry_q.where(ProgressEntry.recorded_on.between(lo, hi))
-        house_done = house_done & House.handed_over_on.between(lo, hi)
-        road_done = road_done & Road.completed_on.between(lo, hi)
-    if unit_id is not None:
-        alloc_q = alloc_q.where(Allocation.unit_id == unit_id)
-        entry_q = entry_q.where(ProgressEntry.unit_id == unit_id)
-    house_q = (db.select(House.initiative_id, House.unit_id,
-                         func.sum(case((house_done, 1), else_=0)), func.sum(House.funds_mobilised))
+        # A correction carries the date of the entry it corrects, so net sums stay in their period.
+        entry_q = entry_q.where(ProgressEntry.recorded_on.between(start or date.min, end or date.max))
+    house_done, road_done = house_counted(start, end), road_counted(start, end)
+    house_q = (db.select(House.initiative_id, House.unit_id, func.sum(case((house_done, 1), else_=0)),
+                         func.sum(case((house_done, House.funds_mobilised), else_=0)))
                .where(House.initiative_id.in_(initiative_ids))
                .group_by(House.initiative_id, House.unit_id))
-    road_q = (db.select(Road.initiative_id, Road.unit_id, func.sum(case((road_done, 1), else_=0)))
+    road_q = (db.select(Road.initiative_id, Road.unit_id, func.sum(case((road_done, 1), else_=0)),
+                        func.sum(case((road_done, Road.length_m), else_=0)))
               .where(Road.initiative_id.in_(initiative_ids))
               .group_by(Road.initiative_id, Road.unit_id))
-    if start is not None or end is not None:
-        # Funds of a house count in the period it was handed over in; funds already mobilised
-        # for a house still being built count as of the cut-off.
-        lo, hi = start or date.min, end or date.max
-        house_q = house_q.where(House.handed_over_on.is_(None) | House.handed_over_on.between(lo, hi))
-    if unit_id is not None:
-        house_q = house_q.where(House.unit_id == unit_id)
-        road_q = road_q.where(Road.unit_id == unit_id)
+    if unit_ids is not None:
+        ids = list(unit_ids)
+        alloc_q = alloc_q.where(Allocation.unit_id.in_(ids))
+        entry_q = entry_q.where(ProgressEntry.unit_id.in_(ids))
+        house_q = house_q.where(House.unit_id.in_(ids))
+        road_q = road_q.where(Road.unit_id.in_(ids))
     house_rows = db.session.execute(house_q).all()
+    road_rows = db.session.execute(road_q).all()
     return Facts(
         allocations=_nest(db.session.execute(alloc_q).all()),
         entries=_nest(db.session.execute(entry_q).all()),
         houses_done=_nest((i, u, done) for i, u, done, _f in house_rows),
         house_funds=_nest((i, u, funds) for i, u, _d, funds in house_rows),
-        roads_done=_nest(db.session.execute(road_q).all()),
+        roads_done=_nest((i, u, done) for i, u, done, _m in road_rows),
+        road_length=_nest((i, u, metres) for i, u, _d, metres in road_rows),
     )
 
 
 def _units_for(facts: Facts) -> dict[int, Unit]:
     ids: set[int] = set()
-    for nested in (facts.allocations, facts.entries, facts.houses_done, facts.house_funds, facts.roads_done):
+    for nested in (facts.allocations, facts.entries, facts.houses_done, facts.house_funds, facts.roads_done,
+                   facts.road_length):
         for inner in nested.values():
             ids.update(inner)
     if not ids:
@@ -239,10 +264,53 @@ def _units_for(facts: Facts) -> dict[int, Unit]:
     return {u.id: u for u in db.session.scalars(db.select(Unit).where(Unit.id.in_(ids)))}
 
 
-def totals_for(targets: list[Target]) -> dict[int, TargetTotal]:
-    """Return every target's total keyed by target id: five queries whatever the number."""
-    facts = load_facts(targets)
+def totals_for(targets: list[Target], start: date | None = None,
+               end: date | None = None) -> dict[int, TargetTotal]:
+    """Return every target's total keyed by target id (optionally for a period): five queries."""
+    facts = load_facts(targets, start, end)
     return combine(targets, facts, _units_for(facts))
+
+
+@dataclass
+class UnitWorks:
+    """What one unit's lists say for a period: houses handed over (and their funds), roads done."""
+
+    houses: int = 0
+    funds: int = 0
+    roads: int = 0
+    length_m: int = 0
+
+
+@dataclass
+class PeriodRollup:
+    """Totals of targets for a period with each unit's line, and each unit's houses and roads."""
+
+    totals: dict[int, TargetTotal]
+    works: dict[int, UnitWorks]
+
+    def line(self, target_id: int, unit_id: int) -> UnitLine | None:
+        """Return the unit's line of a target (None when it has neither share nor result)."""
+        total = self.totals.get(target_id)
+        return next((ln for ln in total.units if ln.unit.id == unit_id), None) if total else None
+
+    def active_unit_ids(self) -> list[int]:
+        """Return the units that achieved anything in the period, in no particular order."""
+        ids = {ln.unit.id for t in self.totals.values() for ln in t.units if ln.actual}
+        ids |= {u for u, w in self.works.items() if w.houses or w.roads}
+        return sorted(ids)
+
+
+def period_rollup(targets: list[Target], start: date | None, end: date | None,
+                  unit_ids: Iterable[int] | None = None) -> PeriodRollup:
+    """Return the period's totals of these targets (for these units only, if given): six queries."""
+    facts = load_facts(targets, start, end, unit_ids)
+    works: dict[int, UnitWorks] = defaultdict(UnitWorks)
+    for nested, name in ((facts.houses_done, "houses"), (facts.house_funds, "funds"),
+                         (facts.roads_done, "roads"), (facts.road_length, "length_m")):
+        for per_unit in nested.values():
+            for unit_id, value in per_unit.items():
+                setattr(works[unit_id], name, getattr(works[unit_id], name) + value)
+    return PeriodRollup(combine(targets, facts, _units_for(facts)), dict(works))
 
 
 def initiative_totals(initiative: Initiative) -> list[TargetTotal]:
@@ -300,7 +368,7 @@ def unit_progress(unit_id: int, start: date | None = None, end: date | None = No
     if plan_ids is not None:
         query = query.where(Initiative.plan_id.in_(list(plan_ids)))
     targets = list(db.session.scalars(query))
-    facts = load_facts(targets, start, end, unit_id=unit_id)
+    facts = load_facts(targets, start, end, unit_ids=[unit_id])
     unit = db.session.get(Unit, unit_id)
     totals = combine(targets, facts, {unit_id: unit} if unit else {})
     return [

@@ -10,7 +10,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from danvan.access import Access, access, is_coordinator, is_read_only
+from danvan.access import Access, access, can_write_for, is_coordinator, is_read_only
 from danvan.extensions import db
 from danvan.formatting import AmountError, format_number, format_vnd_short, parse_amount
 from danvan.models import bp, rollup
@@ -117,22 +117,23 @@ def get_entry_for_correction(entry_id: int) -> ProgressEntry:
     return entry
 
 
+def _get_own_item(model: type[House] | type[Road], item_id: int):
+    """Return a house or road of the user's own unit (admin: any); 404 or 403 otherwise."""
+    item = db.first_or_404(db.select(model).where(model.id == item_id).options(
+        selectinload(model.initiative).selectinload(Initiative.plan), selectinload(model.unit)))
+    if not can_write_for(current_user, item.unit_id):
+        abort(403)
+    return item
+
+
 def get_house(house_id: int) -> House:
     """Return a charity house of the user's own unit (admin: any); 404 or 403 otherwise."""
-    house = db.first_or_404(db.select(House).where(House.id == house_id).options(
-        selectinload(House.initiative).selectinload(Initiative.plan), selectinload(House.unit)))
-    if is_read_only(current_user) or not (current_user.is_admin or house.unit_id == current_user.unit_id):
-        abort(403)
-    return house
+    return _get_own_item(House, house_id)
 
 
 def get_road(road_id: int) -> Road:
     """Return a youth road of the user's own unit (admin: any); 404 or 403 otherwise."""
-    road = db.first_or_404(db.select(Road).where(Road.id == road_id).options(
-        selectinload(Road.initiative).selectinload(Initiative.plan), selectinload(Road.unit)))
-    if is_read_only(current_user) or not (current_user.is_admin or road.unit_id == current_user.unit_id):
-        abort(403)
-    return road
+    return _get_own_item(Road, road_id)
 
 
 def get_own_unit(unit_id: int) -> Unit:
@@ -358,11 +359,7 @@ def _check_progress(form, target: Target, share: int | None) -> bool:
     """Cross-field rules of a progress entry: a positive amount, a date in the plan year, not absurd."""
     ok = True
     year = target.initiative.plan.year
-    if form.recorded_on.data and form.recorded_on.data.year != year:
-        form.recorded_on.errors.append(f"Ngày phải nằm trong năm {year} của kế hoạch.")
-        ok = False
-    elif form.recorded_on.data and form.recorded_on.data > date.today():
-        form.recorded_on.errors.append("Ngày ghi nhận không được ở tương lai.")
+    if not _check_day(form.recorded_on, year, "Ngày ghi nhận không được ở tương lai."):
         ok = False
     amount = form.amount.data
     if amount is not None:
@@ -462,11 +459,18 @@ def _check_item_dates(form, status_field: str, date_field: str, year: int, done_
     if day.data is not None and status != WorkStatus.DONE.value:
         day.errors.append(f"Chỉ nhập {done_label} khi đã hoàn thành.")
         return False
-    if day.data is not None and day.data.year != year:
+    return _check_day(day, year, "Ngày không được ở tương lai.")
+
+
+def _check_day(day, year: int, future_message: str) -> bool:
+    """A date of progress (entry, hand-over, completion) lies in the plan year and not in the future."""
+    if day.data is None:
+        return True
+    if day.data.year != year:
         day.errors.append(f"Ngày phải nằm trong năm {year} của kế hoạch.")
         return False
-    if day.data is not None and day.data > date.today():
-        day.errors.append("Ngày không được ở tương lai.")
+    if day.data > date.today():
+        day.errors.append(future_message)
         return False
     return True
 

@@ -48,6 +48,8 @@ KIND_FILTERS = {
     "affiliated": (UnitKind.AFFILIATED,),
 }
 TASK_PARTS = {"head": "task_head", "items": "item_list", "comments": "comments"}
+# Templates show "Hoàn thành" by the same rule the reports count with.
+bp.add_app_template_global(live.task_done, "task_done")
 
 
 def _task_query():

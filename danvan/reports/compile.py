@@ -11,7 +11,12 @@ from danvan.formatting import vn_sort_key
 from danvan.orm import Field, Unit, User, record_change, utcnow
 from danvan.orm.plan import FIELD_LABELS
 from danvan.orm.report import SECTIONS, CompiledReport, Report, ReportingPeriod, ReportStatus
-from danvan.reports.prefill import numbers_for_units, plan_targets, units_with_progress
+from danvan.reports.prefill import (
+    checklist_numbers,
+    numbers_for_units,
+    plan_targets,
+    units_with_progress,
+)
 from danvan.reports.workflow import days_late, today
 
 
@@ -66,6 +71,8 @@ def compile_data(period: ReportingPeriod, reports: list[Report]) -> dict:
                        "province_initiatives": province_initiatives, "own_initiatives": own,
                        "excerpts": excerpts})
 
+    # A report keeps the checklist counts it froze at submit; an open one shows them as they are now.
+    live_checklist = checklist_numbers(period.plan_id, [r.unit_id for r in reports if not r.snapshot])
     on = today()
     return {
         "targets": targets,
@@ -76,10 +83,17 @@ def compile_data(period: ReportingPeriod, reports: list[Report]) -> dict:
         "lines": [{"unit": r.unit.name, "label": line.label, "amount": line.amount, "measure": line.measure}
                   for r in accepted for line in r.lines],
         "states": [{"unit": r.unit.name, "status": r.status.value, "label": r.status.label,
-                    "days_late": days_late(r, period, on)} for r in reports],
+                    "days_late": days_late(r, period, on),
+                    "checklist": items_fraction(r.numbers.get("checklist", {}) if r.snapshot
+                                                else live_checklist[r.unit_id])} for r in reports],
         "accepted": len(accepted),
         "owing": len(reports),
     }
+
+
+def items_fraction(checklist: dict) -> str:
+    """Return "12/15": việc cần làm done of all ("" for a snapshot older than checklist items)."""
+    return f"{checklist['items_done']}/{checklist['items']}" if "items" in checklist else ""
 
 
 def excerpts(accepted: list[Report]) -> dict[str, str]:

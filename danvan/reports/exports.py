@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from danvan.formatting import format_number
 from danvan.orm.plan import MEASURE_LABELS, Measure
 from danvan.orm.report import SECTIONS
+from danvan.reports.prefill import checklist_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 FONT = "Times New Roman"
@@ -168,7 +169,9 @@ def report_docx(report, numbers: dict) -> bytes:
               f"{format_number(numbers['houses']['count'])} căn / "
               f"{format_number(numbers['houses']['funds'])} đồng"],
              ["Tuyến đường thanh niên", "tuyến", format_number(numbers["roads"]["count"])],
-             ["Mô hình của đơn vị", "mô hình", format_number(len(numbers["own_initiatives"]))]]
+             ["Mô hình của đơn vị", "mô hình", format_number(len(numbers["own_initiatives"]))],
+             ["Nhiệm vụ theo kế hoạch", "việc cần làm / nhiệm vụ",
+              checklist_text(numbers.get("checklist", {}))]]
     rows += [[line.label, line.measure, format_number(line.amount)] for line in report.lines]
     _table(document, ["Nội dung", "Đơn vị tính", "Kết quả"], rows)
     _narrative(document, report.sections(), start=2)
@@ -217,9 +220,9 @@ def compiled_xlsx(period, compiled) -> bytes:
         sheet.append(["Kế hoạch"] + [t["target"] for t in rows])
         _bold_header(sheet, bold)
     states = book.create_sheet("Tình trạng báo cáo")
-    states.append(["Đơn vị", "Tình trạng", "Số ngày trễ"])
+    states.append(["Đơn vị", "Tình trạng", "Số ngày trễ", "Việc cần làm"])
     for s in data.get("states", []):
-        states.append([safe_cell(s["unit"]), s["label"], s["days_late"]])
+        states.append([safe_cell(s["unit"]), s["label"], s["days_late"], s.get("checklist", "")])
     for sheet in (totals, states):
         _bold_header(sheet, bold)
     out = BytesIO()

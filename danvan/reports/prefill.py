@@ -1,126 +1,100 @@
-"""What units recorded in a period, read straight from the progress tables with GROUP BY.
+"""The numbers that pre-fill a unit's report (live while it is a draft, frozen at submit).
 
-The numbers that pre-fill a unit's report (live while it is a draft, frozen at submit) and
-the province's own progress for the compiled report. One query per kind, whatever the number
-of units. Checklist completion is `checklist_counts`, the one place to change when checklist
-items arrive.
+Nothing here reads the progress tables: every progress number comes from the mô hình roll-up
+(`danvan.models.rollup.period_rollup`, the same rule as the mô hình pages, bounded by the period's
+start and cut-off date), and checklist completion from the checklist's own count
+(`danvan.plan.live.completion`). This module only shapes them into the report's plain dict.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 
 from danvan.extensions import db
-from danvan.orm import (
-    Allocation,
-    Assignment,
-    House,
-    Initiative,
-    Plan,
-    ProgressEntry,
-    Road,
-    Target,
-    Task,
-    WorkStatus,
-)
+from danvan.models.rollup import PeriodRollup, period_rollup
+from danvan.orm import Initiative, Plan, Target
 from danvan.orm.report import ReportingPeriod
+
+
+def _targets(plan_id: int, owner_ids: list[int] | None = None) -> list[Target]:
+    """Return the plan's targets in document order, then those of the units' own plans based on it."""
+    in_plan = Initiative.plan_id == plan_id
+    if owner_ids:
+        own = select(Plan.id).where(Plan.parent_plan_id == plan_id, Plan.owner_unit_id.in_(owner_ids))
+        in_plan = or_(in_plan, Initiative.plan_id.in_(own))
+    return list(db.session.scalars(
+        select(Target).join(Target.initiative).where(in_plan)
+        .order_by(Initiative.plan_id != plan_id, Initiative.plan_id, Initiative.position, Target.position)
+        .options(contains_eager(Target.initiative))
+    ))
+
+
+def target_dict(target: Target) -> dict:
+    """Return a target of the plan's mô hình as the plain dict a report snapshot keeps."""
+    initiative = target.initiative
+    return {"target_id": target.id, "label": target.label, "measure": target.measure.value,
+            "target": target.amount, "initiative_id": initiative.id, "initiative": initiative.title,
+            "field": initiative.field.value}
 
 
 def plan_targets(plan_id: int) -> list[dict]:
     """Return every target of the plan's mô hình, in document order, as plain dicts."""
-    rows = db.session.execute(
-        select(Target.id, Target.label, Target.measure, Target.amount,
-               Initiative.id, Initiative.title, Initiative.field)
-        .join(Initiative, Target.initiative_id == Initiative.id)
-        .where(Initiative.plan_id == plan_id)
-        .order_by(Initiative.position, Target.position)
-    ).all()
-    return [
-        {"target_id": t_id, "label": label, "measure": measure.value, "target": amount,
-         "initiative_id": i_id, "initiative": title, "field": field.value}
-        for t_id, label, measure, amount, i_id, title, field in rows
-    ]
+    return [target_dict(t) for t in _targets(plan_id)]
 
 
-def checklist_counts(plan_id: int, unit_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Return {unit id: (tasks done, tasks)} for the plan; the checklist helper refines this."""
-    rows = db.session.execute(
-        select(Task.unit_id, func.count(Task.done_at), func.count(Task.id))
-        .join(Assignment, Task.assignment_id == Assignment.id)
-        .where(Assignment.plan_id == plan_id, Task.unit_id.in_(unit_ids))
-        .group_by(Task.unit_id)
-    ).all()
-    return {unit_id: (done, total) for unit_id, done, total in rows}
+def checklist_text(checklist: dict) -> str:
+    """Return "12/15 việc cần làm đã xong, 2/2 nhiệm vụ hoàn thành" (an older snapshot: tasks only)."""
+    tasks = f"{checklist.get('done', 0)}/{checklist.get('total', 0)} nhiệm vụ hoàn thành"
+    if "items" not in checklist:
+        return tasks
+    return f"{checklist['items_done']}/{checklist['items']} việc cần làm đã xong, {tasks}"
+
+
+def checklist_numbers(plan_id: int, unit_ids: list[int]) -> dict[int, dict]:
+    """Return {unit id: checklist dict} for the report: the checklist page's own counts."""
+    # Imported here: the plan blueprint's package imports the reports workflow (home page).
+    from danvan.plan.live import completion
+
+    return {
+        unit_id: {"done": c.tasks_done, "total": c.tasks, "items_done": c.items_done, "items": c.items}
+        for unit_id, c in completion(plan_id, unit_ids).items()
+    }
 
 
 def numbers_for_units(period: ReportingPeriod, unit_ids: list[int]) -> dict[int, dict]:
-    """Return {unit id: numbers} recorded between the period's start and its cut-off date."""
-    plan_id, start, end = period.plan_id, period.starts_on, period.cut_off_on
-    targets = plan_targets(plan_id)
-    target_ids = [t["target_id"] for t in targets]
-    # Corrections are signed rows, so the net value is a plain sum.
-    progress = db.session.execute(
-        select(ProgressEntry.unit_id, ProgressEntry.target_id, func.sum(ProgressEntry.amount))
-        .where(ProgressEntry.unit_id.in_(unit_ids), ProgressEntry.target_id.in_(target_ids),
-               ProgressEntry.recorded_on >= start, ProgressEntry.recorded_on <= end)
-        .group_by(ProgressEntry.unit_id, ProgressEntry.target_id)
-    ).all()
-    shares = db.session.execute(
-        select(Allocation.unit_id, Allocation.target_id, Allocation.amount)
-        .where(Allocation.unit_id.in_(unit_ids), Allocation.target_id.in_(target_ids))
-    ).all()
-    in_plan = (
-        select(Initiative.id).join(Plan, Initiative.plan_id == Plan.id)
-        .where(or_(Plan.id == plan_id, Plan.parent_plan_id == plan_id))
-    )
-    houses = db.session.execute(
-        select(House.unit_id, func.count(House.id), func.coalesce(func.sum(House.funds_mobilised), 0))
-        .where(House.unit_id.in_(unit_ids), House.status == WorkStatus.DONE,
-               House.handed_over_on >= start, House.handed_over_on <= end,
-               House.initiative_id.in_(in_plan))
-        .group_by(House.unit_id)
-    ).all()
-    roads = db.session.execute(
-        select(Road.unit_id, func.count(Road.id), func.coalesce(func.sum(Road.length_m), 0))
-        .where(Road.unit_id.in_(unit_ids), Road.status == WorkStatus.DONE,
-               Road.completed_on >= start, Road.completed_on <= end,
-               Road.initiative_id.in_(in_plan))
-        .group_by(Road.unit_id)
-    ).all()
+    """Return {unit id: numbers} achieved between the period's start and its cut-off date."""
+    plan_id = period.plan_id
+    targets = _targets(plan_id, unit_ids)
+    roll: PeriodRollup = period_rollup(targets, period.starts_on, period.cut_off_on, unit_ids)
+    province = [t for t in targets if t.initiative.plan_id == plan_id]
     own = db.session.execute(
         select(Plan.owner_unit_id, Initiative.title, Initiative.field)
         .join(Plan, Initiative.plan_id == Plan.id)
         .where(Plan.parent_plan_id == plan_id, Plan.owner_unit_id.in_(unit_ids))
         .order_by(Plan.owner_unit_id, Initiative.position)
     ).all()
-    checklist = checklist_counts(plan_id, unit_ids)
-
-    amounts = {(u, t): int(a) for u, t, a in progress}
-    share_of = {(u, t): int(a) for u, t, a in shares}
     own_of: dict[int, list[dict]] = defaultdict(list)
     for unit_id, title, field in own:
         own_of[unit_id].append({"title": title, "field": field.value})
-    house_of = {u: (n, int(f)) for u, n, f in houses}
-    road_of = {u: (n, int(m)) for u, n, m in roads}
+    checklist = checklist_numbers(plan_id, unit_ids)
+
     result = {}
     for unit_id in unit_ids:
-        rows = [
-            t | {"share": share_of.get((unit_id, t["target_id"])),
-                 "amount": amounts.get((unit_id, t["target_id"]), 0)}
-            for t in targets
-            if (unit_id, t["target_id"]) in amounts or (unit_id, t["target_id"]) in share_of
-        ]
-        n_houses, funds = house_of.get(unit_id, (0, 0))
-        n_roads, length = road_of.get(unit_id, (0, 0))
-        done, total = checklist.get(unit_id, (0, 0))
+        rows = []
+        for target in province:
+            line = roll.line(target.id, unit_id)
+            if line is not None:
+                rows.append(target_dict(target) | {"share": line.share, "amount": line.actual})
+        works = roll.works.get(unit_id)
         result[unit_id] = {
             "targets": rows,
-            "houses": {"count": n_houses, "funds": funds},
-            "roads": {"count": n_roads, "length_m": length},
+            "houses": {"count": works.houses if works else 0, "funds": works.funds if works else 0},
+            "roads": {"count": works.roads if works else 0, "length_m": works.length_m if works else 0},
             "own_initiatives": own_of.get(unit_id, []),
-            "checklist": {"done": done, "total": total},
+            "checklist": checklist[unit_id],
         }
     return result
 
@@ -131,19 +105,5 @@ def live_numbers(period: ReportingPeriod, unit_id: int) -> dict:
 
 
 def units_with_progress(period: ReportingPeriod) -> list[int]:
-    """Return the ids of units that recorded anything on the plan's mô hình in the period."""
-    start, end = period.starts_on, period.cut_off_on
-    targets = select(Target.id).join(Initiative).where(Initiative.plan_id == period.plan_id)
-    initiatives = select(Initiative.id).where(Initiative.plan_id == period.plan_id)
-    query = union(
-        select(ProgressEntry.unit_id).where(
-            ProgressEntry.target_id.in_(targets),
-            ProgressEntry.recorded_on >= start, ProgressEntry.recorded_on <= end),
-        select(House.unit_id).where(
-            House.initiative_id.in_(initiatives), House.status == WorkStatus.DONE,
-            House.handed_over_on >= start, House.handed_over_on <= end),
-        select(Road.unit_id).where(
-            Road.initiative_id.in_(initiatives), Road.status == WorkStatus.DONE,
-            Road.completed_on >= start, Road.completed_on <= end),
-    )
-    return list(db.session.scalars(query))
+    """Return the ids of units that achieved anything on the plan's mô hình in the period."""
+    return period_rollup(_targets(period.plan_id), period.starts_on, period.cut_off_on).active_unit_ids()

@@ -27,7 +27,7 @@ from danvan.orm.report import (
 from danvan.reports import bp, exports
 from danvan.reports.compile import compile_period, period_reports
 from danvan.reports.forms import CompiledForm, PeriodForm, ReportForm, ReviewForm
-from danvan.reports.prefill import live_numbers
+from danvan.reports.prefill import checklist_text, live_numbers
 from danvan.reports.workflow import (
     EDITABLE,
     can_read_all,
@@ -92,6 +92,16 @@ def get_compiled(period_id: int) -> tuple[ReportingPeriod, CompiledReport | None
     abort(404)
 
 
+def get_compiled_to_change(period_id: int) -> tuple[ReportingPeriod, CompiledReport]:
+    """Return a period and its existing compiled report for the organisation board; else 403/404."""
+    period, compiled = get_compiled(period_id)
+    if not is_coordinator(current_user, period.plan):
+        abort(403)
+    if compiled is None:
+        abort(404)
+    return period, compiled
+
+
 def _go(url: str):
     """Redirect after a POST; htmx gets HX-Redirect so it loads the whole page."""
     if request.htmx:
@@ -130,7 +140,7 @@ def _render_report(report: Report, form: ReportForm | None = None, review_form: 
         coordinator=coordinator, review_form=review_form, returned=returned,
         pinned={returned.section: returned.comment} if returned else {},
         conflict=conflict, message=message, typed=typed, days_late=days_late(report, report.period),
-        section_labels=SECTION_LABELS, results_sections=RESULT_SECTIONS,
+        section_labels=SECTION_LABELS, results_sections=RESULT_SECTIONS, checklist_text=checklist_text,
     )
     return html, status
 
@@ -355,11 +365,7 @@ def compiled(period_id: int):
 @access(Access.WRITER)
 def save_compiled(period_id: int):
     """Save the edited compiled narrative (a stale version is a conflict); the organisation board only."""
-    period, compiled = get_compiled(period_id)
-    if not is_coordinator(current_user, period.plan):
-        abort(403)
-    if compiled is None:
-        abort(404)
+    period, compiled = get_compiled_to_change(period_id)
     if compiled.sent_at is not None:
         return _render_compiled(period, compiled, status=409)
     form = CompiledForm()
@@ -384,11 +390,7 @@ def save_compiled(period_id: int):
 @access(Access.WRITER)
 def send_compiled(period_id: int):
     """Mark the compiled report sent to the party mass-mobilisation board, which may then read it."""
-    period, compiled = get_compiled(period_id)
-    if not is_coordinator(current_user, period.plan):
-        abort(403)
-    if compiled is None:
-        abort(404)
+    period, compiled = get_compiled_to_change(period_id)
     if compiled.sent_at is None:
         compiled.sent_at = utcnow()
         compiled.sent_by_id = current_user.id
