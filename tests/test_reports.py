@@ -409,7 +409,7 @@ def test_draft_shows_live_numbers_and_submit_freezes_them(app, client, login_as)
     report_id = rid(app, "canglong")
     page = client.get(f"/reports/{report_id}").text
     assert "thiếu nhi có hoàn cảnh khó khăn được chăm lo" in page
-    assert ">300<" in page and ">100<" in page  # share and net progress in the period
+    assert ">300 em<" in page and ">100 em<" in page  # share and net progress in the period
     assert "2 căn · 85.000.000" in page and "1 tuyến" in page
     assert "Mô hình “Tổ hợp tác thanh niên”" in page
     post_report(client, report_id, 1, "submit", economy="Đã làm")
@@ -421,7 +421,7 @@ def test_draft_shows_live_numbers_and_submit_freezes_them(app, client, login_as)
     child_row = next(t for t in numbers["targets"] if t["measure"] == "child")
     assert child_row["amount"] == 100 and numbers["houses"] == {"count": 2, "funds": 85_000_000}
     page = client.get(f"/reports/{report_id}").text
-    assert ">100<" in page and ">600<" not in page and "Số liệu đã chốt khi nộp" in page
+    assert ">100 em<" in page and ">600 em<" not in page and "Số liệu đã chốt khi nộp" in page
 
 
 # Compile and exports --------------------------------------------------------------------------
