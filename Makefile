@@ -26,7 +26,7 @@ run: setup
 # live-update stream (server-sent events) open.
 serve: setup
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/gunicorn --worker-class gthread --workers $$(nproc) --threads 50 --bind 127.0.0.1:5000 app:app
+	$(BIN)/gunicorn --worker-class gthread --workers $$(nproc) --threads 16 --bind 127.0.0.1:5000 app:app
 
 test: setup
 	$(BIN)/python -m pytest

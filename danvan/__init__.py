@@ -31,10 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if production:
         cfg.check_production(app.config)
 
-    from danvan import database  # noqa: F401  (registers the SQLite connection listeners)
+    from danvan import database
     from danvan.extensions import compress, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
+    database.init_database(app)
     migrate.init_app(app, db, directory=str(project_root / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     compress.init_app(app)

@@ -8,9 +8,16 @@ so readers never take the write lock and writers never fail on a read-to-write u
 
 import sqlite3
 
-from flask import has_request_context, request
+from flask import before_render_template, g, has_request_context, request
+from jinja2_fragments.flask import (
+    before_render_template_block,
+    before_render_template_blocks,
+)
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from danvan.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -33,5 +40,45 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 def _begin(conn) -> None:
     if conn.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in READ_METHODS
+    reading = has_request_context() and (request.method in READ_METHODS or g.get("danvan_reading"))
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _writes_pending() -> bool:
+    session = db.session
+    return bool(session.new or session.dirty or session.deleted or g.get("danvan_flushed"))
+
+
+def release_write_lock(_sender, **_extra) -> None:
+    """When a write request starts rendering, end its transaction so the lock is not held.
+
+    A view commits its write and then renders; the lazy loads of rendering would otherwise
+    start another BEGIN IMMEDIATE and hold the database's one write lock until the request
+    ends. Templates never write, so from here on this request only reads. A view that
+    re-renders a form with unsaved changes still pending keeps its transaction untouched.
+    """
+    if not has_request_context() or request.method in READ_METHODS or _writes_pending():
+        return
+    if db.session().in_transaction():
+        db.session.commit()
+    g.danvan_reading = True
+
+
+def init_database(app) -> None:
+    """Connect the listeners that need the app's session."""
+    before_render_template.connect(release_write_lock, app)
+    before_render_template_block.connect(release_write_lock, app)
+    before_render_template_blocks.connect(release_write_lock, app)
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(_session, _context) -> None:
+    if has_request_context():
+        g.danvan_flushed = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _ended(_session, *_args) -> None:
+    if has_request_context():
+        g.pop("danvan_flushed", None)

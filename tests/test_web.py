@@ -143,3 +143,40 @@ def test_sqlite_pragmas(app):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_a_write_request_releases_the_write_lock_before_rendering(app, client, login_as, db_path):
+    """Another process can write while a tick's response is being rendered (no lock held)."""
+    import sqlite3
+
+    from jinja2_fragments.flask import before_render_template_blocks
+
+    from danvan.extensions import db
+    from danvan.orm import ChecklistItem, Task, Unit
+
+    with app.app_context():
+        item = db.session.scalar(
+            db.select(ChecklistItem).join(Task).join(Unit).where(Unit.name == "Huyện đoàn Càng Long")
+            .where(ChecklistItem.removed_at.is_(None)).order_by(ChecklistItem.id))
+        item_id, done = item.id, item.done_at is not None
+    seen = []
+
+    def other_writer(_sender, **_extra):
+        other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append("free")
+        except sqlite3.OperationalError:
+            seen.append("locked")
+        finally:
+            other.close()
+
+    before_render_template_blocks.connect(other_writer, app)
+    try:
+        login_as("canglong")
+        response = client.post(f"/items/{item_id}/toggle", data={"done": "0" if done else "1"}, headers=HX)
+    finally:
+        before_render_template_blocks.disconnect(other_writer, app)
+    assert response.status_code == 200
+    assert seen and set(seen) == {"free"}
