@@ -32,7 +32,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -337,13 +336,14 @@ async def s2(server: Server, repeats: int) -> dict:
 def progress_target(db: Path, usernames: list[str]) -> tuple[int, str]:
     """Return a count target of the latest plan every one of these units has a share of, and its year."""
     with sqlite3.connect(db) as c:
+        # Only "?" placeholders are formatted into the SQL; the usernames are bound parameters.
         marks = ",".join("?" * len(usernames))
         row = c.execute(
             f"""SELECT t.id, p.year FROM target t JOIN initiative i ON i.id = t.initiative_id
                 JOIN plan p ON p.id = i.plan_id JOIN allocation a ON a.target_id = t.id
                 JOIN user u ON u.unit_id = a.unit_id
                 WHERE t.measure = 'child' AND p.parent_plan_id IS NULL AND u.username IN ({marks})
-                GROUP BY t.id HAVING count(DISTINCT u.id) = ? ORDER BY p.year DESC LIMIT 1""",
+                GROUP BY t.id HAVING count(DISTINCT u.id) = ? ORDER BY p.year DESC LIMIT 1""",  # noqa: S608
             [*usernames, len(usernames)]).fetchone()
     return row[0], str(row[1])
 

@@ -150,7 +150,7 @@ def main() -> int:
             for harness in args.harness or list(HARNESS):
                 runs = [one_run(browser, base, harness, args.user) for _ in range(args.runs)]
                 print(f"\n{harness} (median of {args.runs}; times in s, bytes on the wire)")
-                print(f"| step | first paint | loaded / done | requests | KB | B7 pending (ms) |")
+                print("| step | first paint | loaded / done | requests | KB | B7 pending (ms) |")
                 print("|---|---|---|---|---|---|")
                 for step in runs[0]:
                     values = [r[step] for r in runs]

@@ -8,7 +8,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp, StopValidation
 
-from danvan.forms import REQUIRED, FlaskForm, TextField, ValidationError, required
+from danvan.forms import REQUIRED, FlaskForm, TextField, required
 from danvan.orm import UnitKind
 
 class ChoiceField(SelectField):

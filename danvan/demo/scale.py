@@ -234,7 +234,7 @@ def seed_scale(factor: int = 10, seed: int = 382) -> dict[str, int]:
     # --- allocations, progress entries, houses, roads, acknowledgements per plan and unit ---
     for year, plan_id in plan_ids.items():
         units_this_year = [u for u in local_ids if year > base.year or u in new_ids]
-        for tgid, measure, amount, iid in targets_by_year[year]:
+        for tgid, measure, amount, _initiative_id in targets_by_year[year]:
             if measure == Measure.OFFICE:
                 continue
             share = max(1, amount // max(1, len(local_ids)))

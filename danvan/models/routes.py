@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 

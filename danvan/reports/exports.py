@@ -91,11 +91,11 @@ def _narrative(document, narrative: list[tuple[str, str, str]], start: int = 1) 
 def _table(document, header: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, header):
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
         _cell_text(cell, [(text, True, False)], size=12)
     for row in rows:
         cells = table.add_row().cells
-        for cell, text in zip(cells, row):
+        for cell, text in zip(cells, row, strict=True):
             cell.text = str(text)
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(12)
