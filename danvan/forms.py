@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from danvan.formatting import AmountError, parse_amount
 from danvan.text import clean_text
@@ -54,6 +54,24 @@ class AmountField(StringField):
         return self.raw if self.raw else ("" if self.data is None else str(self.data))
 
 
+class ChoiceField(SelectField):
+    """A select whose empty (when required) or unknown value gets a Vietnamese message."""
+
+    def __init__(self, label=None, validators=None, *, blank_message: str = REQUIRED,
+                 optional: bool = False, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.blank_message = blank_message
+        self.optional = optional
+
+    def pre_validate(self, form):
+        if not self.data:
+            if self.optional:
+                return
+            raise StopValidation(self.blank_message)
+        if self.data not in {choice.value for choice in self.choices if choice.value}:
+            raise StopValidation("Vui lòng chọn một mục trong danh sách.")
+
+
 def required(limit: int):
     """Return the validators of a required text field of at most `limit` characters."""
     return [DataRequired(REQUIRED), Length(max=limit, message=too_long(limit))]
@@ -65,6 +83,7 @@ def optional_text(limit: int):
 
 __all__ = [
     "AmountField",
+    "ChoiceField",
     "FlaskForm",
     "LongTextField",
     "REQUIRED",

@@ -137,7 +137,7 @@ def test_bad_unit_input_gets_vietnamese_messages_beside_the_fields(app, client, 
     assert "Vui lòng nhập mục này." in response.text
     assert "Tối đa 80 ký tự." in response.text
     assert "Not a valid choice" not in response.text
-    assert "Lựa chọn không hợp lệ." in response.text
+    assert "Vui lòng chọn một mục trong danh sách." in response.text
     assert "Vui lòng chọn loại đơn vị." in client.post("/admin/units", data=unit_form(kind="")).text
     assert "Đơn vị cấp trên không tồn tại." in response.text
     response = client.post("/admin/units", data=unit_form(parent_id="999999"))

@@ -6,24 +6,10 @@ from datetime import date, datetime
 
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Regexp, StopValidation
+from wtforms.validators import InputRequired, Length, Regexp
 
-from danvan.forms import REQUIRED, FlaskForm, TextField, required
+from danvan.forms import REQUIRED, ChoiceField, FlaskForm, TextField, required
 from danvan.orm import UnitKind
-
-class ChoiceField(SelectField):
-    """A required select whose empty or unknown value gets a Vietnamese message."""
-
-    def __init__(self, label=None, validators=None, *, blank_message: str = REQUIRED, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.blank_message = blank_message
-
-    def pre_validate(self, form):
-        if not self.data:
-            raise StopValidation(self.blank_message)
-        if self.data not in {choice.value for choice in self.choices if choice.value}:
-            raise StopValidation("Lựa chọn không hợp lệ.")
-
 
 KIND_CHOICES = [SelectChoice("", "— Chọn loại đơn vị —")] + [
     SelectChoice(kind.value, kind.label) for kind in UnitKind

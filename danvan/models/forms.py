@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from wtforms import HiddenField, SelectField
+from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Optional
 
 from danvan.forms import (
+    ChoiceField,
     REQUIRED,
     AmountField,
     FlaskForm,
     LongTextField,
     TextField,
     optional_text,
-    ValidationError,
     required,
 )
 from danvan.orm import Field, Measure, WorkStatus
@@ -61,14 +61,6 @@ class VnDateField(DateField):
 
     def _value(self):
         return self.data.isoformat() if self.data else ""
-
-
-class ChoiceField(SelectField):
-    """A select whose wrong value gets a Vietnamese message."""
-
-    def pre_validate(self, form):
-        if self.data not in {choice.value for choice in self.choices}:
-            raise ValidationError("Vui lòng chọn một mục trong danh sách.")
 
 
 def _progress_form(money: bool, max_value: int) -> type[FlaskForm]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, Form, FieldList, FormField, SelectField, SelectMultipleField
+from wtforms import DateField, Form, FieldList, FormField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from danvan.forms import AmountField, FlaskForm, LongTextField, TextField, optional_text, required
+from danvan.forms import AmountField, ChoiceField, FlaskForm, LongTextField, TextField, optional_text, required
 from danvan.orm.report import SECTION_LABELS, SECTIONS, PeriodKind
 
 TEXT_LIMIT = 20000
@@ -68,9 +68,9 @@ class CompiledForm(NarrativeForm):
 
 
 class ReviewForm(FlaskForm):
-    section = SelectField("Góp ý cho mục", choices=[SelectChoice(v, label) for v, label in
+    section = ChoiceField("Góp ý cho mục", choices=[SelectChoice(v, label) for v, label in
                                             [("", "Chung cho cả báo cáo")] + SECTIONS + [("numbers", "Số liệu")]],
-                          validate_choice=False)
+                          optional=True)
 
     def validate_section(self, field):
         if (field.data or "") not in SECTION_LABELS:
@@ -85,7 +85,7 @@ class CheckboxesField(SelectMultipleField):
 
 class PeriodForm(FlaskForm):
     name = TextField("Tên kỳ báo cáo", validators=required(200))
-    kind = SelectField("Loại", choices=[SelectChoice(k.value, k.label) for k in PeriodKind])
+    kind = ChoiceField("Loại", choices=[SelectChoice(k.value, k.label) for k in PeriodKind])
     starts_on = VnDateField("Số liệu tính từ ngày", validators=[InputRequired("Vui lòng nhập ngày.")])
     cut_off_on = VnDateField("Thời điểm lấy số liệu", validators=[InputRequired("Vui lòng nhập ngày.")])
     due_on = VnDateField("Hạn nộp", validators=[InputRequired("Vui lòng nhập ngày.")])
