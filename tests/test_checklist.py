@@ -208,7 +208,7 @@ def test_tick_without_javascript_redirects_back_to_the_page(app, client, login_a
     login_as("phongtrao")
     response = client.post(f"/items/{item.id}/toggle", data={"done": "1"})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/checklist#task-{houses}")
+    assert response.headers["Location"].endswith(f"/checklist?year=2021#task-{houses}")
     page = client.get(response.headers["Location"]).text
     assert "<html" in page and f'id="item-{item.id}" class="done"' in page
 
@@ -654,3 +654,18 @@ def test_queries_per_page_do_not_grow_with_the_data(app, client, login_as):
     assert before == after
     # The home page of the organisation board also carries the province at a glance.
     assert after[0] <= 15 and after[1] <= 15 and after[2] <= 30
+
+
+def test_checklist_shows_the_newest_issued_year_and_keeps_older_years_a_link_away(app, client, login_as):
+    """Next year's draft does not push this year's work off the page; old years stay reachable."""
+    login_as("tckt")
+    assert client.post("/plans/1/copy").status_code in (200, 302)
+    client.post("/logout")
+    login_as("phongtrao")
+    with app.app_context():
+        unit_id = db.session.scalar(db.select(User.unit_id).where(User.username == "phongtrao"))
+    page = client.get(f"/units/{unit_id}/checklist").text
+    assert "· năm 2021" in page and "Nhà Nhân ái và tuyến đường thanh niên" in page
+    assert f'href="/units/{unit_id}/checklist?year=2022"' in page
+    draft_year = client.get(f"/units/{unit_id}/checklist?year=2022").text
+    assert "· năm 2022" in draft_year and "Nhà Nhân ái và tuyến đường thanh niên" in draft_year

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
+from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from danvan.access import Access, access, can_write_for, is_read_only
@@ -27,6 +28,7 @@ from danvan.orm import (
     Assignment,
     ChecklistItem,
     Plan,
+    PlanStatus,
     Task,
     TaskComment,
     Unit,
@@ -168,10 +170,31 @@ def task_context(tasks: list[Task], **extra) -> dict:
     return context
 
 
-def checklist_context(unit: Unit, **extra) -> dict:
-    """Return the whole checklist page of a unit: its tasks, and the tasks it helps on."""
+def checklist_years(unit: Unit) -> list[tuple[int, bool]]:
+    """Return (year, has an issued plan) for the years the unit has or helps on tasks, newest first."""
+    helping_ids = db.select(assignment_coordinator.c.assignment_id).where(
+        assignment_coordinator.c.unit_id == unit.id
+    )
+    rows = db.session.execute(
+        db.select(Plan.year, func.max(case((Plan.status == PlanStatus.ISSUED, 1), else_=0)))
+        .join(Assignment, Assignment.plan_id == Plan.id).join(Task)
+        .where((Task.unit_id == unit.id) | Task.assignment_id.in_(helping_ids))
+        .group_by(Plan.year).order_by(Plan.year.desc())
+    ).all()
+    return [(year, bool(issued)) for year, issued in rows]
+
+
+def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
+    """Return a unit's checklist page for one plan year (the newest by default): its tasks, and
+    the tasks it helps on. Older years stay one link away, so the page does not grow each year."""
+    known = checklist_years(unit)
+    years = [y for y, _issued in known]
+    if year not in years:
+        # The newest year whose plan is issued: a draft plan's tasks are not work yet.
+        year = next((y for y, issued in known if issued), years[0] if years else None)
     order = (Plan.year.desc(), Assignment.position, Task.id)
-    base = _task_query().join(Task.assignment).join(Assignment.plan).order_by(*order)
+    base = (_task_query().join(Task.assignment).join(Assignment.plan)
+            .where(Plan.year == year).order_by(*order))
     tasks = db.session.scalars(base.where(Task.unit_id == unit.id)).unique().all()
     helping_ids = db.select(assignment_coordinator.c.assignment_id).where(
         assignment_coordinator.c.unit_id == unit.id
@@ -182,7 +205,7 @@ def checklist_context(unit: Unit, **extra) -> dict:
     context = task_context(list(tasks), **extra)
     context["counts"].update(live.counts(t.id for t in helping))
     context.update(unit=unit, tasks=tasks, helping=helping, since=live.last_event_id(),
-                   page_id=live.new_page_id())
+                   page_id=live.new_page_id(), years=years, year=year)
     return context
 
 
@@ -191,7 +214,8 @@ def _unit_or_404(unit_id: int) -> Unit:
 
 
 def _back(task: Task) -> Response:
-    return redirect(url_for("plan.checklist", unit_id=task.unit_id, _anchor=f"task-{task.id}"))
+    return redirect(url_for("plan.checklist", unit_id=task.unit_id, year=task.assignment.plan.year,
+                            _anchor=f"task-{task.id}"))
 
 
 def _respond(task: Task, target: str, *oob: str, **extra):
@@ -205,14 +229,16 @@ def _invalid(task: Task, block: str, form_key: str, form):
     """Re-render a form with its errors: the block alone for htmx, else the whole page (200)."""
     if request.htmx:
         return render_blocks(PAGE, [block], task=task, **task_context([task], forms={form_key: form}))
-    return render_template(PAGE, **checklist_context(task.unit, forms={form_key: form}))
+    return render_template(PAGE, **checklist_context(task.unit, task.assignment.plan.year,
+                                                       forms={form_key: form}))
 
 
 @bp.get("/units/<id:unit_id>/checklist")
 @access(Access.MEMBER)
 def checklist(unit_id: int):
     """Return a unit's checklist page; every login reads it, only the unit (and admin) changes it."""
-    return render_template(PAGE, **checklist_context(_unit_or_404(unit_id)))
+    year = request.args.get("year", type=int)
+    return render_template(PAGE, **checklist_context(_unit_or_404(unit_id), year))
 
 
 @bp.get("/checklist")
@@ -231,7 +257,7 @@ def task(task_id: int):
     if block is None:
         abort(404)
     if not request.htmx:
-        return render_template(PAGE, **checklist_context(found.unit))
+        return render_template(PAGE, **checklist_context(found.unit, found.assignment.plan.year))
     return render_page(PAGE, block, task=found, **task_context([found]))
 
 
@@ -241,7 +267,7 @@ def item(item_id: int):
     """Return one checklist item row (live refresh, cancel of an edit), or its unit's page."""
     found = get_item(item_id)
     if not request.htmx:
-        return render_template(PAGE, **checklist_context(found.task.unit))
+        return render_template(PAGE, **checklist_context(found.task.unit, found.task.assignment.plan.year))
     return render_page(PAGE, "item", item=found, task=found.task, **task_context([found.task]))
 
 
@@ -310,7 +336,8 @@ def edit_item(item_id: int):
     if request.htmx:
         return render_blocks(PAGE, ["item"], item=found, task=found.task,
                              **task_context([found.task], editing=found, edit_form=form))
-    return render_template(PAGE, **checklist_context(found.task.unit, editing=found, edit_form=form))
+    return render_template(PAGE, **checklist_context(found.task.unit, found.task.assignment.plan.year,
+                                                       editing=found, edit_form=form))
 
 
 @bp.post("/items/<id:item_id>/move")
