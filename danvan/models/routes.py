@@ -25,6 +25,7 @@ from danvan.models.forms import (
 )
 from danvan.forms import FlaskForm
 from danvan.orm import (
+    current_province_plan,
     Allocation,
     Field,
     House,
@@ -41,7 +42,6 @@ from danvan.orm import (
     WorkStatus,
     record_change,
 )
-from danvan.plan.overview import current_province_plan
 from danvan.web import render_page
 
 LOCAL_KINDS = (UnitKind.DISTRICT, UnitKind.AFFILIATED)

@@ -18,6 +18,7 @@ from danvan.orm.plan import (
     Recipient,
     Target,
     Task,
+    current_province_plan,
 )
 from danvan.orm.report import (
     CompiledReport,
@@ -51,6 +52,7 @@ __all__ = [
     "ProgressEntry",
     "Road",
     "WorkStatus",
+    "current_province_plan",
     "Assignment",
     "Change",
     "Field",

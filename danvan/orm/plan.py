@@ -250,3 +250,13 @@ class Recipient(db.Model):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     position: Mapped[int]
     text: Mapped[str] = mapped_column(String(300))
+
+
+def current_province_plan() -> Plan | None:
+    """Return the newest issued province plan (one not based on another), if any."""
+    return db.session.scalar(
+        db.select(Plan)
+        .where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
+        .order_by(Plan.year.desc(), Plan.id.desc())
+        .limit(1)
+    )

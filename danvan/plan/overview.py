@@ -6,23 +6,13 @@ from sqlalchemy import func
 
 from danvan.extensions import db
 from danvan.models.rollup import plan_rollup
-from danvan.orm import Acknowledgement, Assignment, Plan, PlanStatus, Report, ReportingPeriod, Task
+from danvan.orm import Acknowledgement, Assignment, Plan, Report, ReportingPeriod, Task
 from danvan.orm.report import ReportStatus
 from danvan.plan import live
 from danvan.plan.cascade import receiving_unit_ids
 from danvan.reports.workflow import today
 
 OPEN_STATES = (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED)
-
-
-def current_province_plan() -> Plan | None:
-    """Return the newest issued province plan (one not based on another), if any."""
-    return db.session.scalar(
-        db.select(Plan)
-        .where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
-        .order_by(Plan.year.desc(), Plan.id.desc())
-        .limit(1)
-    )
 
 
 def province_summary(plan: Plan, *, with_reports: bool) -> dict:

@@ -8,12 +8,12 @@ from sqlalchemy.orm import selectinload
 
 from danvan.access import Access, access, is_coordinator, is_leadership
 from danvan.extensions import db
-from danvan.orm import Assignment, Initiative, Plan, Task, Unit
+from danvan.orm import Assignment, Initiative, Plan, Task, Unit, current_province_plan
 from danvan.orm.plan import initiative_coordinator
 from danvan.models.rollup import my_shares, totals_for
 from danvan.plan import bp, live
 from danvan.plan.cascade import acknowledgement_context
-from danvan.plan.overview import current_province_plan, province_summary
+from danvan.plan.overview import province_summary
 from danvan.plan.queries import get_plan
 from danvan.plans.routes import actions_context
 from danvan.reports.workflow import owed_by
