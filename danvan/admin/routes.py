@@ -7,7 +7,6 @@ session is a fresh login (TRUST.md R14 holds without a re-authentication prompt)
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
@@ -29,6 +28,7 @@ from danvan.admin.queries import (
 )
 from danvan.auth.passwords import hash_password
 from danvan.auth.sessions import end_all_sessions
+from danvan import clock
 from danvan.extensions import db
 from danvan.formatting import format_date
 from danvan.orm import LoginSession, Unit, UnitKind, User, record_change, utcnow
@@ -145,7 +145,7 @@ def _unit_page(unit: Unit, form: UnitForm | None = None, close_form: CloseUnitFo
         # A closed parent stays selectable for the unit already under it, so saving keeps it.
         form.parent_id.choices.append(SelectChoice(str(unit.parent_id), unit.parent.name))
     if close_form is None:
-        close_form = CloseUnitForm(formdata=None, closed_on=date.today())
+        close_form = CloseUnitForm(formdata=None, closed_on=clock.today())
     return render_page("admin/unit.html", "unit", unit=unit, form=form, close_form=close_form,
                        message=message, reopen_error=reopen_error,
                        logins=sorted(unit.users, key=lambda u: u.username))
@@ -202,7 +202,7 @@ def close_unit(unit_id: int):
         )
         if unit.closed_on is not None:
             field.errors.append(f"Đơn vị đã ngừng hoạt động từ {format_date(unit.closed_on)}.")
-        elif field.data > date.today():
+        elif field.data > clock.today():
             field.errors.append("Ngày ngừng hoạt động không được sau hôm nay.")
         elif open_children:
             field.errors.append(f"Còn {open_children} đơn vị trực thuộc đang hoạt động: "

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from danvan.extensions import db
 from danvan.orm import Assignment, ChecklistItem, Task, User, utcnow
-from danvan.plan.live import today_vn
+from danvan import clock
 
 # Per assignment (by its short title): (text, due in days from today or None, person, ticked).
 STEPS = {
@@ -67,7 +67,7 @@ STEPS = {
 
 def load() -> int:
     """Give every task without items its starting checklist; return how many items were added."""
-    today = today_vn()
+    today = clock.today()
     users = {u.unit_id: u for u in db.session.scalars(db.select(User).order_by(User.id))}
     tasks = db.session.scalars(
         db.select(Task).join(Task.assignment).order_by(Assignment.position, Task.id)

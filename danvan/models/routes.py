@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from danvan.access import Access, access, can_write_for, is_coordinator, is_read_only
+from danvan import clock
 from danvan.extensions import db
 from danvan.formatting import AmountError, format_number, format_vnd_short, parse_amount
 from danvan.models import bp, rollup
@@ -159,7 +160,7 @@ def _items_initiative(initiative_id: int, measure: Measure) -> Initiative:
 
 def default_day(year: int) -> date:
     """Today if it falls in the plan year, else the nearest day of that year."""
-    today = date.today()
+    today = clock.today()
     return min(max(today, date(year, 1, 1)), date(year, 12, 31))
 
 
@@ -468,7 +469,7 @@ def _check_day(day, year: int, future_message: str) -> bool:
     if day.data.year != year:
         day.errors.append(f"Ngày phải nằm trong năm {year} của kế hoạch.")
         return False
-    if day.data > date.today():
+    if day.data > clock.today():
         day.errors.append(future_message)
         return False
     return True

@@ -11,6 +11,7 @@ from wtforms import DateField
 from wtforms.validators import DataRequired
 
 from danvan.access import Access, access, is_read_only
+from danvan import clock
 from danvan.extensions import db
 from danvan.forms import AmountField, FlaskForm, LongTextField, optional_text
 from danvan.formatting import vn_sort_key
@@ -57,7 +58,7 @@ def acknowledgement_context(plan: Plan) -> dict:
     )
     form = AcknowledgeForm(obj=ack) if allowed else None
     if form is not None and ack is None:
-        form.briefed_on.data = date.today()
+        form.briefed_on.data = clock.today()
     return {"ack": ack, "ack_form": form, "can_acknowledge": allowed}
 
 

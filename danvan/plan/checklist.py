@@ -23,6 +23,7 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from danvan.access import Access, access, can_write_for, is_read_only
+from danvan import clock
 from danvan.extensions import db
 from danvan.orm import (
     Assignment,
@@ -158,7 +159,7 @@ def task_context(tasks: list[Task], **extra) -> dict:
         "removed": _removed_items(ids),
         "comments": _comments(ids),
         "counts": live.counts(ids),
-        "today": live.today_vn(),
+        "today": clock.today(),
         "can_change": can_change,
         "can_comment": can_comment,
         "forms": forms,

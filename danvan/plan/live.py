@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from flask import has_request_context, request
 from sqlalchemy import func
 
+from danvan import clock
 from danvan.extensions import db
-from danvan.formatting import VN_TZ
 from danvan.orm import Assignment, ChecklistItem, LiveEvent, Task, User, utcnow
 
 KEEP_EVENTS = timedelta(days=1)
@@ -26,11 +26,6 @@ PAGE_HEADER = "X-Page"
 PAGE_ID = re.compile(r"[0-9a-f]{8,16}")
 PRUNE_EVERY = 100
 MAX_ROWS_PER_CHECK = 500
-
-
-def today_vn():
-    """Return today's date in Vietnam, the date due dates are compared with."""
-    return datetime.now(VN_TZ).date()
 
 
 def new_page_id() -> str:
@@ -65,7 +60,7 @@ def counts(task_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
     ids = list(task_ids)
     if not ids:
         return {}
-    today = today_vn()
+    today = clock.today()
     rows = db.session.execute(
         db.select(
             ChecklistItem.task_id,

@@ -10,7 +10,7 @@ from danvan.orm import Acknowledgement, Assignment, Plan, Report, ReportingPerio
 from danvan.orm.report import ReportStatus
 from danvan.plan import live
 from danvan.plan.cascade import receiving_unit_ids
-from danvan.reports.workflow import today
+from danvan.clock import today
 
 OPEN_STATES = (ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 
-from flask import current_app
 from sqlalchemy.orm import contains_eager
 
 from danvan.access import is_coordinator, is_leadership, is_read_only
+from danvan.clock import today
 from danvan.extensions import db
-from danvan.formatting import VN_TZ, _to_vn
+from danvan.formatting import _to_vn
 from danvan.orm import Plan, Unit, UnitKind, User, record_change, utcnow
 from danvan.orm.report import (
     EventKind,
@@ -25,11 +25,6 @@ from danvan.reports.prefill import live_numbers
 EDITABLE = frozenset({ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED})
 OPEN = EDITABLE
 DEFAULT_OWING_KINDS = (UnitKind.DISTRICT, UnitKind.AFFILIATED)
-
-
-def today() -> date:
-    """Return today's date in Vietnam; tests pin it with app.config["TODAY"]."""
-    return current_app.config.get("TODAY") or datetime.now(VN_TZ).date()
 
 
 def days_late(report: Report, period: ReportingPeriod, on: date | None = None) -> int:
