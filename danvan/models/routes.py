@@ -497,6 +497,35 @@ def _item_view(kind: str, initiative: Initiative, obj, form, labels, conflict: b
                        labels=labels, conflict=conflict)
 
 
+# Per list kind: status labels, the anchor of its list on the mô hình page, the traced fields.
+ITEM_KINDS = {
+    "house": (HOUSE_STATUS_LABELS, "#nha", ("status", "funds_mobilised", "handed_over_on")),
+    "road": (ROAD_STATUS_LABELS, "#duong", ("status", "completed_on")),
+}
+
+
+def _save_edit(kind: str, obj, form, valid: bool, fill, reload, done_message):
+    """Save an edited house or road; a stale form or a concurrent save is shown, never overwritten."""
+    labels, anchor, traced = ITEM_KINDS[kind]
+    if _stale(form, obj):
+        return _item_view(kind, obj.initiative, obj, form, labels, conflict=True)
+    if not valid:
+        return _item_view(kind, obj.initiative, obj, form, labels)
+    before = {name: getattr(obj, name) for name in traced}
+    fill(obj, form)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        obj = reload()
+        return _item_view(kind, obj.initiative, obj, form, labels, conflict=True)
+    record_change(current_user, "update", kind, obj.id, before=before,
+                  **{name: getattr(obj, name) for name in traced})
+    db.session.commit()
+    flash(done_message(obj))
+    return _hx_redirect(url_for("models.initiative", initiative_id=obj.initiative_id) + anchor)
+
+
 @bp.route("/initiatives/<id:initiative_id>/houses/new", methods=["GET", "POST"])
 @access(Access.WRITER)
 def house_new(initiative_id: int):
@@ -538,25 +567,8 @@ def house_edit(house_id: int):
         return _item_view("house", initiative, house, form, HOUSE_STATUS_LABELS)
     form = HouseForm()
     valid = form.validate() & _check_house(form, initiative.plan.year)
-    if _stale(form, house):
-        return _item_view("house", initiative, house, form, HOUSE_STATUS_LABELS, conflict=True)
-    if not valid:
-        return _item_view("house", initiative, house, form, HOUSE_STATUS_LABELS)
-    before = {"status": house.status, "funds_mobilised": house.funds_mobilised,
-              "handed_over_on": house.handed_over_on}
-    _fill_house(house, form)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        house = get_house(house_id)
-        return _item_view("house", house.initiative, house, form, HOUSE_STATUS_LABELS, conflict=True)
-    record_change(current_user, "update", "house", house.id, before=before,
-                  status=house.status, funds_mobilised=house.funds_mobilised,
-                  handed_over_on=house.handed_over_on)
-    db.session.commit()
-    flash(f"Đã cập nhật Nhà Nhân ái của {house.beneficiary}.")
-    return _hx_redirect(url_for("models.initiative", initiative_id=initiative.id) + "#nha")
+    return _save_edit("house", house, form, valid, _fill_house, lambda: get_house(house_id),
+                      lambda h: f"Đã cập nhật Nhà Nhân ái của {h.beneficiary}.")
 
 
 def _fill_road(road: Road, form) -> None:
@@ -600,23 +612,8 @@ def road_edit(road_id: int):
     form = RoadForm()
     valid = form.validate() & _check_item_dates(form, "status", "completed_on", initiative.plan.year,
                                                 "ngày ra mắt")
-    if _stale(form, road):
-        return _item_view("road", initiative, road, form, ROAD_STATUS_LABELS, conflict=True)
-    if not valid:
-        return _item_view("road", initiative, road, form, ROAD_STATUS_LABELS)
-    before = {"status": road.status, "completed_on": road.completed_on}
-    _fill_road(road, form)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        road = get_road(road_id)
-        return _item_view("road", road.initiative, road, form, ROAD_STATUS_LABELS, conflict=True)
-    record_change(current_user, "update", "road", road.id, before=before, status=road.status,
-                  completed_on=road.completed_on)
-    db.session.commit()
-    flash(f"Đã cập nhật tuyến đường {road.name}.")
-    return _hx_redirect(url_for("models.initiative", initiative_id=initiative.id) + "#duong")
+    return _save_edit("road", road, form, valid, _fill_road, lambda: get_road(road_id),
+                      lambda r: f"Đã cập nhật tuyến đường {r.name}.")
 
 
 # ---- a district or affiliated union's own initiatives ----

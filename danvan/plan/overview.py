@@ -22,8 +22,7 @@ def province_summary(plan: Plan, *, with_reports: bool) -> dict:
     ).all()
     counts = live.counts(task_id for task_id, _ in tasks)
     tasks_done = sum(
-        1 for task_id, done_at in tasks
-        if done_at is not None or (counts[task_id][1] and counts[task_id][0] == counts[task_id][1])
+        live.task_done(done_at, counts[task_id][0], counts[task_id][1]) for task_id, done_at in tasks
     )
     summary = {
         "plan": plan,
