@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from danvan import admin, assets, auth, models, plan, plans, reports, web
+    from danvan.auth.sessions import SessionInterface
+
+    app.session_interface = SessionInterface()
 
     assets.init_assets(app)
     web.init_web(app)

@@ -59,7 +59,10 @@ def test_session_cookie_is_not_resent_on_every_response(app, client, login_as):
     assert "Set-Cookie" not in client.get("/").headers
     page = client.get("/")
     src = re.search(r'<script src="([^"]+)"', page.text).group(1)
-    assert "Set-Cookie" not in client.get(src).headers
+    asset = client.get(src)
+    assert "Set-Cookie" not in asset.headers
+    # A year-long cached file must not vary with the cookie, or every re-issue refetches it.
+    assert "Cookie" not in asset.headers.get("Vary", "")
     # Past the refresh interval an active session is re-issued, pushing the idle deadline on.
     with client.session_transaction() as session:
         session["_issued"] = int(time.time()) - 11 * 60

@@ -12,6 +12,7 @@ import time
 from flask import current_app, request, session, url_for
 from flask import Response, redirect
 from flask_login import login_user, logout_user
+from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import update
 
@@ -78,13 +79,29 @@ def unauthorized() -> Response:
     return redirect(target)
 
 
+SESSIONLESS_ENDPOINTS = frozenset({"assets.asset", "healthz"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, left out of static files and the health check.
+
+    Flask-Login reads the session after every request, which makes Flask add "Vary: Cookie";
+    a year-long cached file would then miss the browser cache whenever the cookie changes.
+    """
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint in SESSIONLESS_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
+
+
 def refresh_idle_deadline() -> None:
     """Re-issue a logged-in session cookie at most every few minutes, to extend the idle timeout.
 
     Flask would otherwise re-send the cookie (about 430 bytes) on every response, tick
     fragments and static files included; the idle deadline only needs minute precision.
     """
-    if "_user_id" not in session:
+    if request.endpoint in SESSIONLESS_ENDPOINTS or "_user_id" not in session:
         return
     now = int(time.time())
     if now - session.get("_issued", 0) >= SESSION_REFRESH_INTERVAL.total_seconds():
