@@ -42,19 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     login_manager.init_app(app)
 
-    from danvan import admin, assets, auth, models, plan, plans, reports, web
+    from danvan import admin, assets, auth, checklist, home, models, plan, reports, web
     from danvan.auth.sessions import SessionInterface
 
     app.session_interface = SessionInterface()
 
     assets.init_assets(app)
     web.init_web(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(plan.bp)
-    app.register_blueprint(models.bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(plans.bp)
+    for blueprint in (auth.bp, home.bp, plan.bp, checklist.bp, models.bp, reports.bp, admin.bp):
+        app.register_blueprint(blueprint)
 
     from danvan import maintenance
     from danvan.demo import register_cli

@@ -68,7 +68,7 @@ def format_vnd_short(amount: int) -> str:
     return f"{sign}{format_number(value)} đồng"
 
 
-def _to_vn(dt: datetime) -> datetime:
+def to_vietnam_time(dt: datetime) -> datetime:
     """Convert a naive-UTC or aware datetime to Vietnam time."""
     if dt.tzinfo is None or dt.utcoffset() is None:
         dt = dt.replace(tzinfo=timezone.utc)
@@ -81,7 +81,7 @@ def format_date(d: date | None) -> str:
         return ""
     if isinstance(d, datetime):
         # A UTC timestamp late in the evening is already the next day in Vietnam.
-        d = _to_vn(d)
+        d = to_vietnam_time(d)
     # strftime("%Y") does not zero-pad years below 1000 on glibc.
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
@@ -90,7 +90,7 @@ def format_datetime(dt: datetime | None) -> str:
     """Write a naive-UTC or aware datetime in Vietnam time as "13:17 22/06/2021"."""
     if dt is None:
         return ""
-    local = _to_vn(dt)
+    local = to_vietnam_time(dt)
     return f"{local.hour:02d}:{local.minute:02d} {format_date(local.date())}"
 
 

@@ -82,3 +82,8 @@ def username_key(value: str) -> str:
     folded = unicodedata.normalize("NFKC", clean_text(value))
     folded = unicodedata.normalize("NFKC", folded.casefold())
     return clean_text(folded)
+
+
+def small_id(value: str | None) -> int:
+    """Return a database id given in a query string, or 0 for anything else (never an overflow)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else 0

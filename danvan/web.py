@@ -1,17 +1,22 @@
-"""App-wide web plumbing: security headers, error pages, /healthz, template filters, rendering."""
+"""App-wide web plumbing: headers, error pages, /healthz, template filters, and the one way to answer.
+
+Every view answers through `render_page` (a page or its fragment), `after_write` (a write went
+through) or `form_error` (a write was refused), so htmx and plain form posts behave alike app-wide.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 import logging
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
@@ -35,13 +40,54 @@ class IdConverter(IntegerConverter):
 
 
 FRAGMENT_CSP = "default-src 'none'; frame-ancestors 'none'"
+# Where a refusal that no form can show is swapped in (templates/base.html).
+NOTICE = "#notice"
+
+
+def wants_fragment() -> bool:
+    """Return True when htmx asks for a piece of a page (a boosted link wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 def render_page(template: str, block: str, **context) -> str:
     """Render the whole page, or just `block` when htmx asks for a fragment."""
-    if request.htmx and not request.htmx.boosted:
+    if wants_fragment():
         return render_block(template, block, **context)
     return render_template(template, **context)
+
+
+def after_write(url: str, message: str = "", fragment: Callable[[], str] | None = None):
+    """Answer a write that went through.
+
+    htmx gets `fragment()`, the changed piece of the page (which shows `message` itself), or,
+    when the write leaves the page, a full-page `HX-Redirect` to `url`. A plain form post gets
+    redirect-after-POST to `url` with `message` flashed there.
+    """
+    if wants_fragment() and fragment is not None:
+        return fragment()
+    if message:
+        flash(message)
+    if request.htmx:
+        return Response(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def form_error(template: str, block: str | list[str] | None, *, status: int = 200,
+               whole_page: Callable[[], dict] | None = None, **context):
+    """Answer a write that was refused (bad input, a conflict, a state that no longer allows it).
+
+    Nothing was stored; the message stands beside its form and the typed values are kept.
+    htmx gets the block(s) with 200, since htmx 2 swaps no 4xx and the user would see nothing;
+    with no block to show it in, `refusal` (the why) goes to the page's notice area instead.
+    A plain form post gets the whole page (built by `whole_page()` when the page needs more than
+    the block) with `status`, 409 when the object's state or version refused the write.
+    """
+    if wants_fragment():
+        if block is None:
+            html = render_template("_notice.html", refusal=context.get("refusal", ""))
+            return Response(html, headers={"HX-Retarget": NOTICE, "HX-Reswap": "innerHTML"})
+        return render_blocks(template, [block] if isinstance(block, str) else block, **context)
+    return render_template(template, **(whole_page() if whole_page else context)), status
 
 
 def _inline_style_hash(app: Flask) -> str:
@@ -130,7 +176,7 @@ def init_web(app: Flask) -> None:
 
 def _is_document(response: Response) -> bool:
     """Return True for a whole HTML page (not an htmx fragment, a static file or a stream)."""
-    return response.mimetype == "text/html" and not (request.htmx and not request.htmx.boosted)
+    return response.mimetype == "text/html" and not wants_fragment()
 
 
 def _error_page(status: int, message: str):

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from danvan.extensions import db
-from danvan.orm import Assignment, Change, ChecklistItem, LiveEvent, Task, TaskComment, Unit, User
-from danvan.plan import live
+from danvan.orm import Assignment, Change, ChecklistItem, LiveEvent, Task, TaskComment, Unit, User, utcnow
+from danvan.checklist import completion, events
 from tests.conftest import HX
 
 HOUSES = "Nhà Nhân ái và tuyến đường thanh niên"
@@ -442,7 +442,7 @@ def test_province_view_shows_every_task_with_counts_and_overdue(app, client, log
     assert "<html" in page
     with app.app_context():
         tasks = db.session.scalars(db.select(Task)).all()
-        counts = live.counts(t.id for t in tasks)
+        counts = completion.counts(t.id for t in tasks)
     assert len(tasks) == 6 + 2 * 12
     for task in tasks:
         done, total, late = counts[task.id]
@@ -481,7 +481,7 @@ def test_every_write_leaves_a_live_event(app, client, login_as, houses):
     login_as("admin")
     for url, data in write_requests(houses, item.id):
         with app.app_context():
-            before = live.last_event_id()
+            before = events.last_event_id()
         assert client.post(url, data=data, headers=HX).status_code == 200
         with app.app_context():
             event = db.session.scalar(db.select(LiveEvent).where(LiveEvent.id > before))
@@ -507,7 +507,7 @@ def test_stream_names_the_changed_pieces(quick_stream, app, client, login_as, ho
     item = open_item(app, houses)
     login_as("phongtrao")
     with app.app_context():
-        since = live.last_event_id()
+        since = events.last_event_id()
     client.post(f"/items/{item.id}/toggle", data={"done": "1"}, headers=HX)
     client.post(f"/tasks/{houses}/items", data={f"add{houses}-text": "Việc mới"}, headers=HX)
     response, body = read_stream(client, f"/live?since={since}", **{"Accept-Encoding": "br"})
@@ -528,7 +528,7 @@ def test_stream_resumes_after_last_event_id(quick_stream, app, client, login_as,
     login_as("phongtrao")
     client.post(f"/items/{first.id}/toggle", data={"done": "1"}, headers=HX)
     with app.app_context():
-        seen = live.last_event_id()
+        seen = events.last_event_id()
     client.post(f"/items/{second.id}/toggle", data={"done": "1"}, headers=HX)
     _, body = read_stream(client, "/live?since=0", **{"Last-Event-ID": str(seen)})
     assert f"item-{second.id}" in body and f"item-{first.id}" not in body
@@ -539,7 +539,7 @@ def test_stream_of_a_unit_page_carries_only_its_tasks(quick_stream, app, client,
     other = task_of(app, "tuyengiao", "Tuyên truyền phong trào thi đua")
     with app.app_context():
         tuyengiao_unit = db.session.scalar(db.select(Task.unit_id).where(Task.id == other))
-        since = live.last_event_id()
+        since = events.last_event_id()
     login_as("phongtrao")
     client.post(f"/items/{item.id}/toggle", data={"done": "1"}, headers=HX)
     _, body = read_stream(client, f"/live?unit={tuyengiao_unit}&since={since}")
@@ -553,7 +553,7 @@ def test_stream_skips_changes_made_from_the_page_itself(quick_stream, app, clien
     page_id = re.search(r'"X-Page": "([0-9a-f]+)"', page.replace("&#34;", '"')).group(1)
     assert f"page={page_id}" in page
     with app.app_context():
-        since = live.last_event_id()
+        since = events.last_event_id()
     client.post(f"/items/{first.id}/toggle", data={"done": "1"}, headers={**HX, "X-Page": page_id})
     client.post(f"/items/{second.id}/toggle", data={"done": "1"}, headers={**HX, "X-Page": "0123abcd"})
     _, body = read_stream(client, f"/live?since={since}&page={page_id}")
@@ -577,12 +577,12 @@ def test_old_live_events_are_pruned(app):
     with app.test_request_context(method="POST"):
         task = db.session.get(Task, 1)
         user = db.session.scalar(db.select(User).where(User.username == "admin"))
-        db.session.add(LiveEvent(id=live.PRUNE_EVERY - 1, task_id=1, unit_id=task.unit_id, part="task",
-                                 at=live.utcnow() - timedelta(days=2)))
-        live.touch(task, user, "task")  # gets id PRUNE_EVERY, so it prunes
+        db.session.add(LiveEvent(id=events.PRUNE_EVERY - 1, task_id=1, unit_id=task.unit_id, part="task",
+                                 at=utcnow() - timedelta(days=2)))
+        events.announce(task, user, "task")  # gets id PRUNE_EVERY, so it prunes
         db.session.commit()
         ids = db.session.scalars(db.select(LiveEvent.id)).all()
-    assert ids == [live.PRUNE_EVERY]
+    assert ids == [events.PRUNE_EVERY]
 
 
 # --- demo data and page size -------------------------------------------------------------------
@@ -591,7 +591,7 @@ def test_old_live_events_are_pruned(app):
 def test_every_task_of_plan_382_has_a_starting_checklist(app):
     with app.app_context():
         tasks = db.session.scalars(db.select(Task)).all()
-        counts = live.counts(t.id for t in tasks)
+        counts = completion.counts(t.id for t in tasks)
         units = {u.id: u for u in db.session.scalars(db.select(Unit))}
     assert all(3 <= counts[t.id][1] <= 6 for t in tasks)
     assert sum(c[0] for c in counts.values()) >= 20  # several already ticked
@@ -642,11 +642,11 @@ def test_queries_per_page_do_not_grow_with_the_data(app, client, login_as):
             for task in db.session.scalars(db.select(Task)).all():
                 for n in range(5):
                     db.session.add(ChecklistItem(task_id=task.id, text=f"Thêm {n}", position=10 + n,
-                                                 done_at=live.utcnow(), ticked_at=live.utcnow(),
-                                                 ticked_by_id=admin.id, removed_at=live.utcnow() if n == 4 else None,
+                                                 done_at=utcnow(), ticked_at=utcnow(),
+                                                 ticked_by_id=admin.id, removed_at=utcnow() if n == 4 else None,
                                                  removed_by_id=admin.id))
                 db.session.add(TaskComment(task_id=task.id, unit_id=admin.unit_id, user_id=admin.id, text="Ý kiến"))
-                task.changed_at, task.changed_by_id = live.utcnow(), admin.id
+                task.changed_at, task.changed_by_id = utcnow(), admin.id
             db.session.commit()
         after = measure()
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import flash, redirect, request, url_for
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy import func, update
 from sqlalchemy.orm import selectinload
@@ -33,7 +33,7 @@ from danvan.extensions import db
 from danvan.formatting import format_date
 from danvan.orm import LoginSession, Unit, UnitKind, User, record_change, utcnow
 from danvan.text import username_key
-from danvan.web import render_page
+from danvan.web import after_write, render_page, wants_fragment
 
 
 def get_unit(unit_id: int) -> Unit:
@@ -49,10 +49,6 @@ def get_account(user_id: int) -> User:
 def generate_password() -> str:
     """Return a random one-time password: 16 URL-safe characters, about 96 bits."""
     return secrets.token_urlsafe(12)
-
-
-def _is_fragment() -> bool:
-    return bool(request.htmx and not request.htmx.boosted)
 
 
 # --- units -------------------------------------------------------------------------------
@@ -126,10 +122,8 @@ def add_unit():
         record_change(current_user, "unit_create", "unit", unit.id, before=None, after=_unit_values(unit))
         db.session.commit()
         message = f"Đã thêm đơn vị {unit.name}."
-        if _is_fragment():
-            return _units_page(UnitForm(formdata=None), all_units(), message)
-        flash(message)
-        return redirect(url_for("admin.units"))
+        return after_write(url_for("admin.units"), message,
+                           lambda: _units_page(UnitForm(formdata=None), all_units(), message))
     return _units_page(form, units)
 
 
@@ -152,10 +146,7 @@ def _unit_page(unit: Unit, form: UnitForm | None = None, close_form: CloseUnitFo
 
 
 def _after_unit_change(unit: Unit, message: str):
-    if _is_fragment():
-        return _unit_page(unit, message=message)
-    flash(message)
-    return redirect(url_for("admin.units"))
+    return after_write(url_for("admin.units"), message, lambda: _unit_page(unit, message=message))
 
 
 @bp.get("/units/<id:unit_id>")
@@ -282,15 +273,13 @@ def _row(user: User, **context):
     return render_page("admin/users.html", "user_row", user=user, last=last, **context)
 
 
-def _after_account_change(user: User, message: str, **context):
-    if _is_fragment():
-        return _row(user, message_for=user.id, message=message, **context)
-    flash(message)
-    return redirect(url_for("admin.users"))
+def _after_account_change(user: User, message: str):
+    return after_write(url_for("admin.users"), message,
+                       lambda: _row(user, message_for=user.id, message=message))
 
 
 def _account_refused(user: User, error: str):
-    if _is_fragment():
+    if wants_fragment():
         return _row(user, error_for=user.id, error=error)
     return _users_page(UserForm(formdata=None), error_for=user.id, error=error)
 
@@ -373,7 +362,7 @@ def reset_password(user_id: int):
     end_all_sessions(user.id, keep=keep)
     record_change(current_user, "user_reset_password", "user", user.id)
     db.session.commit()
-    if _is_fragment():
+    if wants_fragment():
         return _row(user, secret_for=user.id, secret=password)
     return _users_page(UserForm(formdata=None), secret_for=user.id, secret=password, reset=user)
 
@@ -421,8 +410,5 @@ def edit_user(user_id: int):
             db.session.commit()
         db.session.refresh(user)
         message = f"Đã lưu tài khoản {user.username}."
-        if _is_fragment():
-            return _account_page(user, message=message)
-        flash(message)
-        return redirect(url_for("admin.users"))
+        return after_write(url_for("admin.users"), message, lambda: _account_page(user, message=message))
     return _account_page(user, form=form)

@@ -44,7 +44,7 @@ def _too_many_failures(key: str) -> bool:
 def login():
     """Return the login page; on a right password start a session and go to `next` or home."""
     if current_user.is_authenticated:
-        return redirect(url_for("plan.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -68,7 +68,7 @@ def login():
                 start_session(user)
                 record_change(user, "login", "user", user.id)
                 db.session.commit()
-                return redirect(safe_next(request.args.get("next")) or url_for("plan.home"))
+                return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
             error = LOGIN_FAILED
     return render_template("auth/login.html", form=form, error=error)
 
@@ -103,5 +103,5 @@ def password():
             record_change(user, "password_change", "user", user.id)
             db.session.commit()
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất.")
-            return redirect(url_for("plan.home"))
+            return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)

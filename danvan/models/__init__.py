@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("models", __name__)
 
-from danvan.models import routes  # noqa: E402,F401
+from danvan.models import own, routes, works  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +19,7 @@ from danvan.forms import (
     optional_text,
     required,
 )
-from danvan.orm import Field, Measure, WorkStatus
+from danvan.orm import Field, Measure, Target, Unit, WorkStatus
 
 MONEY_MAX = 10**13
 COUNT_MAX = 10**7
@@ -135,5 +135,24 @@ class OwnInitiativeForm(FlaskForm):
     funds = AmountField("Kinh phí dự kiến (nếu có)", [Optional()], money=True, max_value=MONEY_MAX)
 
 
-def in_year(value: date | None, year: int) -> bool:
-    return value is not None and value.year == year
+def allocation_form(targets: list[Target], units: list[Unit], shares: dict[tuple[int, int], int],
+                    formdata=None) -> FlaskForm:
+    """Build the allocation form: one amount per (target, unit), named a_<target>_<unit>.
+
+    Its fields depend on the mô hình's targets and the candidate units, so the class is made here.
+    """
+
+    class AllocationForm(FlaskForm):
+        pass
+
+    for target in targets:
+        for unit in units:
+            setattr(AllocationForm, f"a_{target.id}_{unit.id}", AmountField(
+                unit.short_name, money=target.measure == Measure.MONEY, max_value=MONEY_MAX))
+    form = AllocationForm(formdata=formdata)
+    if formdata is None:
+        for (target_id, unit_id), amount in shares.items():
+            f = getattr(form, f"a_{target_id}_{unit_id}", None)
+            if f is not None:
+                f.data = amount
+    return form

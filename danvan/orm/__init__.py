@@ -5,7 +5,15 @@ The mô hình class is `Initiative` (never "Model") so it cannot be confused wit
 
 from danvan.orm.cascade import Acknowledgement
 from danvan.orm.checklist import ChecklistItem, LiveEvent, TaskComment
-from danvan.orm.org import LoginFailure, LoginSession, Unit, UnitKind, User
+from danvan.orm.org import (
+    LOCAL_UNION_KINDS,
+    LoginFailure,
+    LoginSession,
+    Unit,
+    UnitKind,
+    User,
+    open_local_unions,
+)
 from danvan.orm.plan import (
     Assignment,
     Field,
@@ -22,6 +30,7 @@ from danvan.orm.plan import (
 )
 from danvan.orm.report import (
     CompiledReport,
+    OPEN_STATES,
     EventKind,
     PeriodKind,
     Report,
@@ -35,6 +44,8 @@ from danvan.orm.trace import Change, record_change
 from danvan.orm.util import utcnow
 
 __all__ = [
+    "LOCAL_UNION_KINDS",
+    "OPEN_STATES",
     "Acknowledgement",
     "CompiledReport",
     "EventKind",
@@ -53,6 +64,7 @@ __all__ = [
     "Road",
     "WorkStatus",
     "current_province_plan",
+    "open_local_unions",
     "Assignment",
     "Change",
     "Field",

@@ -30,6 +30,10 @@ class UnitKind(enum.StrEnum):
         return UNIT_KIND_LABELS[self]
 
 
+# District-level and affiliated unions: they receive the province's plan, build their own plans
+# and mô hình on it, and owe reports to it.
+LOCAL_UNION_KINDS = (UnitKind.DISTRICT, UnitKind.AFFILIATED)
+
 UNIT_KIND_LABELS = {
     UnitKind.PROVINCE: "Tỉnh đoàn",
     UnitKind.STANDING_COMMITTEE: "Ban Thường vụ",
@@ -110,3 +114,10 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username_key: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+def open_local_unions() -> list[Unit]:
+    """Return every open district and affiliated union, in organisation order."""
+    return list(db.session.scalars(
+        db.select(Unit).where(Unit.kind.in_(LOCAL_UNION_KINDS), Unit.closed_on.is_(None)).order_by(Unit.position)
+    ))

@@ -45,6 +45,9 @@ STATUS_LABELS = {
     ReportStatus.ACCEPTED: "Đã tiếp nhận",
 }
 
+# States in which a report is still owed: its unit may edit it, and it is late after the due date.
+OPEN_STATES = frozenset({ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED})
+
 # The narrative sections of a report, in the order the document prints them.
 SECTIONS = [
     ("economy", "Kết quả trên lĩnh vực kinh tế"),

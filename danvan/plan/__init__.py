@@ -1,7 +1,7 @@
-"""Plans: the plan document, a unit's home page, and (later) the task checklists."""
+"""Plans: the list by year, the document, the draft editor, signing, next year's copy, quán triệt."""
 
 from flask import Blueprint
 
 bp = Blueprint("plan", __name__)
 
-from danvan.plan import cascade, checklist, routes  # noqa: E402,F401
+from danvan.plan import cascade, editor, routes  # noqa: E402,F401

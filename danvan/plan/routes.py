@@ -1,88 +1,148 @@
-"""The home page of a unit and the plan document."""
+"""The plans list, the plan document, and its workflow: submit, sign and issue, return, copy."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from jinja2_fragments.flask import render_block
 
-from danvan.access import Access, access, is_coordinator, is_leadership
+from danvan.access import (
+    Access,
+    access,
+    can_manage_plan,
+    can_return_plan,
+    can_sign_plan,
+    can_submit_plan,
+    plan_steps,
+)
 from danvan.extensions import db
-from danvan.orm import Assignment, Initiative, Plan, Task, Unit, current_province_plan
-from danvan.orm.plan import initiative_coordinator
-from danvan.models.rollup import my_shares, totals_for
-from danvan.plan import bp, live
-from danvan.plan.cascade import acknowledgement_context
-from danvan.plan.overview import province_summary
-from danvan.plan.queries import get_plan
-from danvan.plans.routes import actions_context
-from danvan.reports.workflow import owed_by
+from danvan.forms import REQUIRED, too_long
+from danvan.orm import Plan, PlanStatus, utcnow
+from danvan.plan import bp
+from danvan.plan.document import DOCUMENT, RETURN_NOTE_LIMIT, actions_context, document_context
+from danvan.plan.drafts import copy_plan, transition
+from danvan.plan.editor import edited_at_text
+from danvan.plan.queries import (
+    get_plan,
+    get_plan_to_act,
+    get_plan_to_copy,
+    next_year_plan,
+    province_plan_of_year,
+)
+from danvan.text import clean_text
+from danvan.web import after_write, render_page
 
 
-def unit_overview(unit: Unit) -> dict:
-    """Return what the plans ask of a unit: its tasks, and the mô hình it helps on.
-
-    The mô hình it leads come with its shares (models.rollup.my_shares), not here again.
-    """
-    tasks = db.session.scalars(
-        db.select(Task)
-        .join(Task.assignment)
-        .join(Assignment.plan)
-        .where(Task.unit_id == unit.id)
-        .order_by(Plan.year.desc(), Assignment.position)
-        .options(selectinload(Task.assignment).selectinload(Assignment.plan))
-    ).all()
-    helping = db.select(initiative_coordinator.c.initiative_id).where(
-        initiative_coordinator.c.unit_id == unit.id
-    )
-    initiatives = db.session.scalars(
-        db.select(Initiative)
-        .where(Initiative.id.in_(helping))
-        .order_by(Initiative.plan_id.desc(), Initiative.position)
-        .options(selectinload(Initiative.targets))
-    ).all()
-    return {"tasks": tasks, "initiatives": initiatives}
-
-
-@bp.get("/")
+@bp.get("/plans")
 @access(Access.MEMBER)
-def home():
-    """Return the logged-in unit's home page: its tasks, its mô hình, the plans."""
-    unit = current_user.unit
-    # The province's plans and the unit's own; other units' own plans are a click away.
-    plans = db.session.scalars(
-        db.select(Plan)
-        .where(Plan.parent_plan_id.is_(None) | (Plan.owner_unit_id == unit.id))
-        .order_by(Plan.year.desc(), Plan.id)
-    ).all()
-    overview = unit_overview(current_user.unit)
-    shares = my_shares(unit)
-    return render_template(
-        "plan/home.html", unit=current_user.unit, plans=plans, **overview,
-        counts=live.counts(t.id for t in overview["tasks"]),
-        standing_unit_id=next((p.standing_unit_id for p in plans), None),
-        shares=shares,
-        # A lead unit follows the whole mô hình: every unit's results, not only its own.
-        lead_totals=totals_for([s.target for s in shares if s.lead]),
-        owed_reports=owed_by(current_user.unit),
-        province=_province_at_a_glance(),
-    )
-
-
-def _province_at_a_glance() -> dict | None:
-    """Return the province summary for the leadership, the plan's standing unit and admin."""
-    plan = current_province_plan()
-    if plan is None:
-        return None
-    coordinator = is_coordinator(current_user, plan)
-    if not (coordinator or is_leadership(current_user)):
-        return None
-    return province_summary(plan, with_reports=True)
+def index():
+    """Return every plan grouped by year, newest first, with the units' own plans counted."""
+    province = db.session.scalars(
+        db.select(Plan).where(Plan.parent_plan_id.is_(None)).order_by(Plan.year.desc(), Plan.id)).all()
+    counts = db.session.execute(
+        db.select(Plan.year, Plan.status, db.func.count(Plan.id)).where(Plan.parent_plan_id.is_not(None))
+        .group_by(Plan.year, Plan.status)).all()
+    mine = db.session.scalars(
+        db.select(Plan).where(Plan.parent_plan_id.is_not(None), Plan.owner_unit_id == current_user.unit_id)
+        .order_by(Plan.year.desc(), Plan.id)).all()
+    years: dict[int, dict] = {}
+    for plan in province:
+        years.setdefault(plan.year, {"plans": [], "own": {}, "mine": []})["plans"].append(plan)
+    for year, status, count in counts:
+        years.setdefault(year, {"plans": [], "own": {}, "mine": []})["own"][PlanStatus(status)] = count
+    for plan in mine:
+        years.setdefault(plan.year, {"plans": [], "own": {}, "mine": []})["mine"].append(plan)
+    ordered = sorted(years.items(), reverse=True)
+    return render_page("plan/index.html", "years", years=ordered,
+                       can_edit=lambda p: plan_steps(current_user, p)["edit"])
 
 
 @bp.get("/plans/<id:plan_id>")
 @access(Access.MEMBER)
 def document(plan_id: int):
     """Return a plan laid out like the official document, printable on A4."""
-    plan = get_plan(plan_id)
-    return render_template("plan/document.html", **acknowledgement_context(plan), **actions_context(plan))
+    return render_template(DOCUMENT, **document_context(get_plan(plan_id)))
+
+
+def _acted(plan: Plan, message: str = "", error: str = ""):
+    """After a workflow step, taken or refused by the plan's state: the action block saying so
+    (htmx), or redirect-after-POST to the document with the message (nothing was typed to keep)."""
+    return after_write(url_for("plan.document", plan_id=plan.id), error or message,
+                       lambda: render_block(DOCUMENT, "actions", **actions_context(plan, message, error)))
+
+
+def _stale_step(plan: Plan) -> str | None:
+    if request.form.get("version", type=int) != plan.version:
+        return f"Kế hoạch vừa được người khác sửa lúc {edited_at_text(plan) or 'vừa rồi'}. Xem lại rồi thực hiện lại."
+    return None
+
+
+@bp.post("/plans/<id:plan_id>/submit")
+@access(Access.WRITER)
+def submit(plan_id: int):
+    """Submit a draft province plan to the standing committee; its standing unit (TCKT) or admin."""
+    plan = get_plan_to_act(plan_id, may=can_submit_plan)
+    if plan.status != PlanStatus.DRAFT:
+        return _acted(plan, error=f"Kế hoạch đang ở trạng thái “{plan.status.label}”, không trình được.")
+    if error := _stale_step(plan):
+        return _acted(plan, error=error)
+    transition(current_user, plan, PlanStatus.PENDING, "submit")
+    db.session.commit()
+    return _acted(plan, "Đã trình Ban Thường vụ.")
+
+
+@bp.post("/plans/<id:plan_id>/issue")
+@access(Access.WRITER)
+def issue(plan_id: int):
+    """Sign and issue a plan: a pending province plan (BTV, admin), or a unit's own draft (the unit)."""
+    plan = get_plan_to_act(plan_id, may=can_sign_plan)
+    wanted = PlanStatus.DRAFT if plan.parent_plan_id is not None else PlanStatus.PENDING
+    if plan.status != wanted:
+        return _acted(plan, error=f"Kế hoạch đang ở trạng thái “{plan.status.label}”, không ký ban hành được.")
+    if error := _stale_step(plan):
+        return _acted(plan, error=error)
+    if not plan.code.strip() or plan.code.lstrip().startswith("…"):
+        return _acted(plan, error="Kế hoạch chưa có số. Bộ phận soạn thảo cần điền số kế hoạch trước khi ban hành.")
+    if plan.issued_on is None:
+        plan.issued_on = utcnow().date()
+    transition(current_user, plan, PlanStatus.ISSUED, "issue", issued_on=plan.issued_on)
+    db.session.commit()
+    return _acted(plan, "Đã ký ban hành kế hoạch.")
+
+
+@bp.post("/plans/<id:plan_id>/return")
+@access(Access.WRITER)
+def return_plan(plan_id: int):
+    """Return a pending province plan to draft with a comment; the standing committee or admin."""
+    plan = get_plan_to_act(plan_id, may=can_return_plan)
+    if plan.status != PlanStatus.PENDING:
+        return _acted(plan, error=f"Kế hoạch đang ở trạng thái “{plan.status.label}”, không trả lại được.")
+    note = clean_text(request.form.get("note", ""), multiline=True)
+    if not note:
+        return _acted(plan, error="Trả lại: " + REQUIRED)
+    if len(note) > RETURN_NOTE_LIMIT:
+        return _acted(plan, error="Ý kiến trả lại: " + too_long(RETURN_NOTE_LIMIT))
+    transition(current_user, plan, PlanStatus.DRAFT, "return", note=note)
+    db.session.commit()
+    return _acted(plan, "Đã trả lại kế hoạch để sửa.")
+
+
+@bp.post("/plans/<id:plan_id>/copy")
+@access(Access.WRITER)
+def copy(plan_id: int):
+    """Create next year's draft from this plan; province plan: TCKT or admin; own plan: the unit."""
+    plan = get_plan_to_copy(plan_id, may=can_manage_plan)
+    existing = next_year_plan(plan)
+    if existing is not None:
+        return _acted(plan, error=f"Đã có kế hoạch năm {plan.year + 1} ({existing.code}); không tạo thêm bản thứ hai.")
+    parent = None
+    if plan.parent_plan_id is not None:
+        parent = province_plan_of_year(plan.year + 1)
+        if parent is None:
+            return _acted(plan, error=f"Tỉnh đoàn chưa có kế hoạch năm {plan.year + 1} để đơn vị căn cứ.")
+    new_plan, skipped = copy_plan(current_user, plan, parent)
+    db.session.commit()
+    message = f"Đã tạo dự thảo kế hoạch năm {new_plan.year}. Vui lòng điền số kế hoạch."
+    if skipped:
+        message += f" Bỏ qua {skipped} nhiệm vụ của đơn vị đã ngừng hoạt động."
+    return after_write(url_for("plan.edit", plan_id=new_plan.id), message)

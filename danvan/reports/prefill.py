@@ -3,7 +3,7 @@
 Nothing here reads the progress tables: every progress number comes from the mô hình roll-up
 (`danvan.models.rollup.period_rollup`, the same rule as the mô hình pages, bounded by the period's
 start and cut-off date), and checklist completion from the checklist's own count
-(`danvan.plan.live.completion`). This module only shapes them into the report's plain dict.
+(`danvan.checklist.completion`). This module only shapes them into the report's plain dict.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections import defaultdict
 from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager
 
+from danvan.checklist.completion import completion
 from danvan.extensions import db
 from danvan.models.rollup import PeriodRollup, period_rollup
 from danvan.orm import Initiative, Plan, Target
@@ -55,9 +56,6 @@ def checklist_text(checklist: dict) -> str:
 
 def checklist_numbers(plan_id: int, unit_ids: list[int]) -> dict[int, dict]:
     """Return {unit id: checklist dict} for the report: the checklist page's own counts."""
-    # Imported here: the plan blueprint's package imports the reports workflow (home page).
-    from danvan.plan.live import completion
-
     return {
         unit_id: {"done": c.tasks_done, "total": c.tasks, "items_done": c.items_done, "items": c.items}
         for unit_id, c in completion(plan_id, unit_ids).items()

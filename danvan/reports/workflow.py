@@ -1,4 +1,7 @@
-"""The reporting schedule and a report's states: who may do what, when, and what is late."""
+"""The reporting schedule and a report's rounds: create a period, save, submit, review, what is late.
+
+Who may take each step is in danvan/access.py; these functions change the rows and trace them.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +10,10 @@ from datetime import date
 
 from sqlalchemy.orm import contains_eager
 
-from danvan.access import is_coordinator, is_leadership, is_read_only
 from danvan.clock import today
 from danvan.extensions import db
-from danvan.formatting import _to_vn
-from danvan.orm import Plan, Unit, UnitKind, User, record_change, utcnow
+from danvan.formatting import to_vietnam_time
+from danvan.orm import OPEN_STATES, Plan, Unit, User, open_local_unions, record_change, utcnow
 from danvan.orm.report import (
     EventKind,
     Report,
@@ -22,15 +24,11 @@ from danvan.orm.report import (
 )
 from danvan.reports.prefill import live_numbers
 
-EDITABLE = frozenset({ReportStatus.NOT_STARTED, ReportStatus.DRAFT, ReportStatus.RETURNED})
-OPEN = EDITABLE
-DEFAULT_OWING_KINDS = (UnitKind.DISTRICT, UnitKind.AFFILIATED)
-
 
 def days_late(report: Report, period: ReportingPeriod, on: date | None = None) -> int:
     """Return how many days an open report is past its due date (0 when not late)."""
     on = on or today()
-    if report.status in OPEN and on > period.due_on:
+    if report.status in OPEN_STATES and on > period.due_on:
         return (on - period.due_on).days
     return 0
 
@@ -39,24 +37,12 @@ def submitted_late(report: Report, period: ReportingPeriod) -> int:
     """Return how many days after the due date the report was first handed in (0 if on time)."""
     if report.first_submitted_at is None:
         return 0
-    return max(0, (_to_vn(report.first_submitted_at).date() - period.due_on).days)
-
-
-def is_owner(user: User, report: Report) -> bool:
-    return user.unit_id == report.unit_id and not is_read_only(user)
-
-
-def can_read_all(user: User, plan: Plan) -> bool:
-    """The organisation board (and admin) and the standing committee read every report."""
-    return is_coordinator(user, plan) or is_leadership(user)
+    return max(0, (to_vietnam_time(report.first_submitted_at).date() - period.due_on).days)
 
 
 def default_owing_units() -> list[Unit]:
     """Every open district and affiliated union: they report inside their annual report."""
-    return list(db.session.scalars(
-        db.select(Unit).where(Unit.kind.in_(DEFAULT_OWING_KINDS), Unit.closed_on.is_(None))
-        .order_by(Unit.position)
-    ))
+    return open_local_unions()
 
 
 def create_period(user: User, plan: Plan, units: list[Unit], **fields) -> ReportingPeriod:

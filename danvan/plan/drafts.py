@@ -1,17 +1,15 @@
-"""Who may change a plan, its draft → pending → issued workflow, tasks of assignments, next year's copy."""
+"""Changing plans: the version every save bumps, workflow transitions, the tasks of an assignment,
+next year's copy and a unit's first own plan. Every change is traced; the caller commits.
+"""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy.orm import selectinload
-
-from danvan.access import is_coordinator, is_leadership, is_read_only
 from danvan.extensions import db
 from danvan.orm import (
     Assignment,
     ChecklistItem,
-    Change,
     Initiative,
     Plan,
     PlanContent,
@@ -22,65 +20,22 @@ from danvan.orm import (
     Task,
     TaskComment,
     Unit,
-    UnitKind,
     User,
     record_change,
+    open_local_unions,
     utcnow,
 )
 
-LOCAL_KINDS = (UnitKind.DISTRICT, UnitKind.AFFILIATED)
-TRANSITIONS = {
-    "create": "Tạo dự thảo",
-    "copy": "Tạo dự thảo từ kế hoạch năm trước",
-    "submit": "Trình Ban Thường vụ",
-    "return": "Trả lại để sửa",
-    "issue": "Ký ban hành",
+# Why a plan that left the draft state cannot be edited, as the editor and the document say it.
+LOCKED = {
+    PlanStatus.PENDING: "Kế hoạch đang chờ Ban Thường vụ duyệt nên tạm khóa. Nếu cần sửa, Ban Thường vụ "
+                        "trả lại kế hoạch về dự thảo.",
+    PlanStatus.ISSUED: "Kế hoạch đã ban hành nên không sửa được nữa. Muốn thay đổi, cần ban hành kế hoạch "
+                       "sửa đổi, bổ sung (một văn bản mới) hoặc tạo kế hoạch năm sau từ kế hoạch này.",
 }
 
 
-def is_unit_plan(plan: Plan) -> bool:
-    """A district's or affiliated union's own plan is built "căn cứ" another plan."""
-    return plan.parent_plan_id is not None
-
-
-def can_manage(user: User, plan: Plan) -> bool:
-    """Province plan: its standing unit (TCKT) and admin; a unit's own plan: that unit and admin."""
-    if is_read_only(user):
-        return False
-    if is_unit_plan(plan):
-        return user.is_admin or user.unit_id == plan.owner_unit_id
-    return is_coordinator(user, plan)
-
-
-def can_edit(user: User, plan: Plan) -> bool:
-    return plan.status == PlanStatus.DRAFT and can_manage(user, plan)
-
-
-def can_submit(user: User, plan: Plan) -> bool:
-    return plan.status == PlanStatus.DRAFT and not is_unit_plan(plan) and can_manage(user, plan)
-
-
-def can_approve(user: User, plan: Plan) -> bool:
-    """The standing committee (or admin) signs or returns a submitted province plan."""
-    return (plan.status == PlanStatus.PENDING and not is_unit_plan(plan)
-            and (user.is_admin or is_leadership(user)))
-
-
-def can_issue_own(user: User, plan: Plan) -> bool:
-    """A unit's leadership is its own: it issues its own draft plan itself."""
-    return plan.status == PlanStatus.DRAFT and is_unit_plan(plan) and can_manage(user, plan)
-
-
-def history(plan: Plan) -> list[Change]:
-    """Return the plan's workflow changes, oldest first (one query)."""
-    return db.session.scalars(
-        db.select(Change).where(Change.object_type == "plan", Change.object_id == plan.id,
-                                Change.action.in_(TRANSITIONS))
-        .order_by(Change.id).options(selectinload(Change.user), selectinload(Change.unit))
-    ).all()
-
-
-def touch(user: User, plan: Plan, seen_version: int | None) -> bool:
+def bump_version(plan: Plan, seen_version: int | None) -> bool:
     """Bump the plan's version if it is still `seen_version`; False means someone saved first."""
     now = utcnow()
     result = db.session.execute(
@@ -103,19 +58,24 @@ def transition(user: User, plan: Plan, status: PlanStatus, action: str, **detail
     record_change(user, action, "plan", plan.id, before=before, after=status, **detail)
 
 
+def move_row(rows: list, row, step: int) -> None:
+    """Swap a row with its neighbour and renumber the positions 0..n-1."""
+    ordered = list(rows)
+    i = ordered.index(row)
+    j = i + step
+    if 0 <= j < len(ordered):
+        ordered[i], ordered[j] = ordered[j], ordered[i]
+    for position, r in enumerate(ordered):
+        r.position = position
+
+
 # ---- tasks of an assignment ----
-
-def open_local_units() -> list[Unit]:
-    return db.session.scalars(
-        db.select(Unit).where(Unit.kind.in_(LOCAL_KINDS), Unit.closed_on.is_(None)).order_by(Unit.position)
-    ).all()
-
 
 def wanted_unit_ids(unit_id: int | None) -> set[int]:
     """One unit, or every open district and affiliated union when the duty is everyone's."""
     if unit_id is not None:
         return {unit_id}
-    return {u.id for u in open_local_units()}
+    return {u.id for u in open_local_unions()}
 
 
 def blocking_tasks(assignment: Assignment, unit_ids: set[int]) -> list[Task]:
@@ -159,21 +119,6 @@ def replace_year(text: str, old: int, new: int) -> str:
     return re.sub(rf"(năm)(\s+){old}\b", lambda m: f"{m[1]}{m[2]}{new}", text or "", flags=re.IGNORECASE)
 
 
-def next_year_plan(plan: Plan) -> Plan | None:
-    """Return the plan already made for the year after `plan`, by the same unit, if any."""
-    query = db.select(Plan).where(Plan.year == plan.year + 1, Plan.owner_unit_id == plan.owner_unit_id)
-    if is_unit_plan(plan):
-        query = query.where(Plan.parent_plan_id.is_not(None))
-    else:
-        query = query.where(Plan.parent_plan_id.is_(None))
-    return db.session.scalar(query.order_by(Plan.id).limit(1))
-
-
-def province_plan_of_year(year: int) -> Plan | None:
-    return db.session.scalar(
-        db.select(Plan).where(Plan.year == year, Plan.parent_plan_id.is_(None)).order_by(Plan.id).limit(1))
-
-
 def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]:
     """Create next year's draft from `source`; return it and how many assignments of closed units were skipped.
 
@@ -193,7 +138,7 @@ def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]
         signer_on_behalf=source.signer_on_behalf, signer_title=source.signer_title,
         signer_name=source.signer_name, archive_note=source.archive_note,
     )
-    if parent is not None and is_unit_plan(source):
+    if parent is not None and source.parent_plan_id is not None:
         plan.basis = plan.basis.replace(source.parent_plan.code, parent.code) if source.parent_plan else plan.basis
     plan.purposes = [PlanPurpose(position=p.position, text=y(p.text)) for p in source.purposes]
     plan.contents = [PlanContent(position=c.position, field=c.field, text=y(c.text)) for c in source.contents]
@@ -231,15 +176,14 @@ def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]
     return plan, skipped
 
 
-def plan_for_copy(plan_id: int) -> Plan:
-    """Load a plan with everything a copy reads, in a fixed number of queries."""
-    return db.first_or_404(
-        db.select(Plan).where(Plan.id == plan_id).options(
-            selectinload(Plan.purposes), selectinload(Plan.contents), selectinload(Plan.recipients),
-            selectinload(Plan.parent_plan),
-            selectinload(Plan.initiatives).selectinload(Initiative.targets),
-            selectinload(Plan.initiatives).selectinload(Initiative.coordinating_units),
-            selectinload(Plan.assignments).selectinload(Assignment.unit),
-            selectinload(Plan.assignments).selectinload(Assignment.coordinating_units),
-            selectinload(Plan.assignments).selectinload(Assignment.initiatives),
-        ))
+def new_unit_plan(user: User, unit: Unit, base: Plan) -> Plan:
+    """Create a unit's own draft plan "căn cứ" `base`, on its first own mô hình."""
+    plan = Plan(year=base.year, code=f"…-KH/{unit.short_name}", title=f"{base.title} của {unit.name}",
+                place=base.place, status=PlanStatus.DRAFT, owner_unit_id=unit.id,
+                standing_unit_id=unit.id, parent_plan_id=base.id,
+                issuer_heading=unit.name.upper(), organisation_heading=base.organisation_heading,
+                basis=f"Căn cứ Kế hoạch số {base.code} của {base.issuer_heading.title()}.")
+    db.session.add(plan)
+    db.session.flush()
+    record_change(user, "create", "plan", plan.id, parent=base.id, draft=True)
+    return plan

@@ -1,0 +1,70 @@
+"""The live-change log: every checklist write adds a LiveEvent row in its own transaction.
+
+Open pages learn of changes by reading new rows (`danvan.checklist.live`), so the state lives in
+the database and any number of server processes can serve writes and streams.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import timedelta
+
+from flask import has_request_context, request
+from sqlalchemy import func
+
+from danvan.extensions import db
+from danvan.orm import LiveEvent, Task, User, utcnow
+
+KEEP_EVENTS = timedelta(days=1)
+PAGE_HEADER = "X-Page"
+PAGE_ID = re.compile(r"[0-9a-f]{8,16}")
+PRUNE_EVERY = 100
+MAX_ROWS_PER_CHECK = 500
+
+
+def new_page_id() -> str:
+    """Return a random id for one open page; its writes carry it so its own stream skips them."""
+    return secrets.token_hex(4)
+
+
+def page_id(value: str | None) -> str:
+    """Return a well-formed page id, or "" for anything else."""
+    return value if value and PAGE_ID.fullmatch(value) else ""
+
+
+def announce(task: Task, user: User, part: str, item_id: int | None = None) -> None:
+    """Stamp the task's last change and log a LiveEvent for open pages, in the caller's transaction."""
+    task.changed_at = utcnow()
+    task.changed_by_id = user.id
+    origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""
+    event = LiveEvent(task_id=task.id, unit_id=task.unit_id, part=part, item_id=item_id, origin=origin)
+    db.session.add(event)
+    db.session.flush()
+    if event.id % PRUNE_EVERY == 0:
+        db.session.execute(db.delete(LiveEvent).where(LiveEvent.at < utcnow() - KEEP_EVENTS))
+
+
+def last_event_id() -> int:
+    """Return the newest LiveEvent id (0 if none): where a page's stream starts."""
+    return db.session.scalar(db.select(func.max(LiveEvent.id))) or 0
+
+
+def event_names(part: str, task_id: int, item_id: int | None) -> list[str]:
+    """Return the SSE event names a change raises: the stale piece, then the task's head."""
+    if part == "item" and item_id:
+        return [f"item-{item_id}", f"task-{task_id}"]
+    if part in ("list", "comments"):
+        return [f"{part}-{task_id}", f"task-{task_id}"]
+    return [f"task-{task_id}"]
+
+
+def new_events(after: int) -> list:
+    """Return the LiveEvent rows after id `after`, oldest first, at most a bounded batch."""
+    with db.engine.connect() as conn:
+        return conn.execute(
+            db.select(LiveEvent.id, LiveEvent.task_id, LiveEvent.part, LiveEvent.item_id, LiveEvent.origin)
+            .where(LiveEvent.id > after)
+            .order_by(LiveEvent.id)
+            .limit(MAX_ROWS_PER_CHECK)
+        ).all()

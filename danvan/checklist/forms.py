@@ -1,0 +1,48 @@
+"""Forms of the checklist: items, ticks, moves, task completion, comments."""
+
+from __future__ import annotations
+
+from wtforms import DateField, HiddenField
+from wtforms.validators import AnyOf, Optional
+
+from danvan.forms import FlaskForm, LongTextField, TextField, ValidationError, optional_text, required
+
+DATE_MESSAGE = "Ngày không hợp lệ."
+
+
+class ItemForm(FlaskForm):
+    """Add or edit a checklist item: its text, an optional due date and responsible person."""
+
+    text = TextField("Việc cần làm", validators=required(300))
+    due_on = DateField("Hạn hoàn thành", validators=[Optional()], format="%Y-%m-%d",
+                       invalid_value_message=DATE_MESSAGE)
+    responsible = TextField("Người phụ trách", validators=optional_text(120))
+
+    def validate_due_on(self, field):
+        if field.data and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(DATE_MESSAGE)
+
+
+class ToggleForm(FlaskForm):
+    """Tick or untick: carries the state wanted ("1" done, "0" not), so a repeat changes nothing."""
+
+    done = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[AnyOf(["up", "down"])])
+
+
+class DoneForm(FlaskForm):
+    """Mark a task done with a note, or reopen it."""
+
+    action = HiddenField(validators=[AnyOf(["done", "reopen"])])
+    note = LongTextField("Ghi chú hoàn thành", validators=optional_text(1000))
+
+    def validate_note(self, field):
+        if self.action.data == "done" and not field.data:
+            raise ValidationError("Vui lòng ghi chú kết quả khi đánh dấu hoàn thành.")
+
+
+class CommentForm(FlaskForm):
+    text = LongTextField("Ý kiến", validators=required(1000))

@@ -1,0 +1,61 @@
+"""The province checklist: every unit's tasks of one province plan, with counts and last change."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from danvan.access import Access, access
+from danvan.checklist import bp
+from danvan.checklist.completion import counts
+from danvan.checklist.events import last_event_id, new_page_id
+from danvan.checklist.queries import get_task, task_query
+from danvan.extensions import db
+from danvan.orm import Assignment, Plan, Task, Unit, UnitKind
+from danvan.text import small_id
+from danvan.web import render_page
+
+PAGE = "checklist/province.html"
+KIND_FILTERS = {
+    "boards": (UnitKind.BOARD, UnitKind.OFFICE_CELL, UnitKind.OFFICE_UNION),
+    "districts": (UnitKind.DISTRICT,),
+    "affiliated": (UnitKind.AFFILIATED,),
+}
+
+
+def province_context(kind: str | None, plan_id: int | None = None) -> dict:
+    """Return the tasks of one province plan (the latest unless asked) with counts, for the province view.
+
+    One plan at a time keeps the page the same size whatever the number of years (B8, S3).
+    """
+    plans = db.session.execute(
+        db.select(Plan.id, Plan.year, Plan.code).where(Plan.parent_plan_id.is_(None))
+        .order_by(Plan.year.desc(), Plan.id.desc())
+    ).all()
+    plan_id = plan_id if any(p.id == plan_id for p in plans) else (plans[0].id if plans else None)
+    query = task_query().join(Task.unit).join(Task.assignment).where(Assignment.plan_id == plan_id)
+    if kind in KIND_FILTERS:
+        query = query.where(Unit.kind.in_(KIND_FILTERS[kind]))
+    tasks = db.session.scalars(
+        query.order_by(Unit.position, Assignment.position, Task.id)
+    ).unique().all()
+    return {"tasks": tasks, "counts": counts(t.id for t in tasks), "kind": kind,
+            "kinds": KIND_FILTERS, "since": last_event_id(), "page_id": new_page_id(),
+            "plans": plans, "plan_id": plan_id}
+
+
+@bp.get("/province")
+@access(Access.MEMBER)
+def province():
+    """Return the province view of one plan: every unit's tasks, done counts, overdue items, last change."""
+    kind = request.args.get("kind") or None
+    return render_template(PAGE, **province_context(kind, small_id(request.args.get("plan"))))
+
+
+@bp.get("/province/tasks/<id:task_id>")
+@access(Access.MEMBER)
+def province_task(task_id: int):
+    """Return one row of the province view (live refresh), or the whole view."""
+    found = get_task(task_id)
+    if not request.htmx:
+        return render_template(PAGE, **province_context(None))
+    return render_page(PAGE, "row", task=found, counts=counts([found.id]))

@@ -1,0 +1,149 @@
+"""Loading tasks and items for the checklist pages: scoped getters and page contexts, fixed queries."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlalchemy import case, func
+from sqlalchemy.orm import joinedload, selectinload
+
+from danvan import clock
+from danvan.access import Rule, can_change_task, can_comment_task, require
+from danvan.checklist.completion import counts
+from danvan.checklist.events import last_event_id, new_page_id
+from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
+from danvan.extensions import db
+from danvan.orm import Assignment, ChecklistItem, Plan, PlanStatus, Task, TaskComment, Unit, User
+from danvan.orm.plan import assignment_coordinator
+
+FORM_CLASSES = {"add": ItemForm, "done": DoneForm, "comment": CommentForm}
+
+
+def task_query():
+    """Select tasks with what a checklist row shows: unit, assignment, plan, helpers, last change."""
+    return db.select(Task).options(
+        joinedload(Task.unit),
+        joinedload(Task.assignment).options(
+            joinedload(Assignment.plan), selectinload(Assignment.coordinating_units)
+        ),
+        joinedload(Task.changed_by).joinedload(User.unit),
+        joinedload(Task.done_by),
+    )
+
+
+def helping_assignment_ids(unit_id: int):
+    """Return the subquery of the assignments a unit coordinates on (phối hợp)."""
+    return db.select(assignment_coordinator.c.assignment_id).where(assignment_coordinator.c.unit_id == unit_id)
+
+
+def get_task(task_id: int, may: Rule | None = None) -> Task:
+    """Return a task (every login reads checklists); 403 when `may` refuses the account."""
+    task = db.first_or_404(task_query().where(Task.id == task_id))
+    require(may, task)
+    return task
+
+
+def get_item(item_id: int, may: Rule | None = None) -> ChecklistItem:
+    """Return a live (not removed) item with its task; 403 when `may` refuses the account."""
+    item = db.first_or_404(
+        db.select(ChecklistItem)
+        .where(ChecklistItem.id == item_id, ChecklistItem.removed_at.is_(None))
+        .options(joinedload(ChecklistItem.ticked_by).joinedload(User.unit))
+    )
+    item.task = get_task(item.task_id)
+    require(may, item)
+    return item
+
+
+def get_unit(unit_id: int) -> Unit:
+    """Return a unit whose checklist every login may read, or 404."""
+    return db.first_or_404(db.select(Unit).where(Unit.id == unit_id))
+
+
+def _by_task(task_ids: list[int], query) -> dict[int, list]:
+    grouped: dict[int, list] = {t: [] for t in task_ids}
+    if task_ids:
+        for row in db.session.scalars(query):
+            grouped[row.task_id].append(row)
+    return grouped
+
+
+def _live_items(task_ids: list[int]) -> dict[int, list[ChecklistItem]]:
+    return _by_task(task_ids, db.select(ChecklistItem)
+                    .where(ChecklistItem.task_id.in_(task_ids), ChecklistItem.removed_at.is_(None))
+                    .order_by(ChecklistItem.position, ChecklistItem.id)
+                    .options(joinedload(ChecklistItem.ticked_by).joinedload(User.unit)))
+
+
+def _removed_items(task_ids: list[int]) -> dict[int, list[ChecklistItem]]:
+    return _by_task(task_ids, db.select(ChecklistItem)
+                    .where(ChecklistItem.task_id.in_(task_ids), ChecklistItem.removed_at.is_not(None))
+                    .order_by(ChecklistItem.removed_at.desc())
+                    .options(joinedload(ChecklistItem.removed_by).joinedload(User.unit)))
+
+
+def _comments(task_ids: list[int]) -> dict[int, list[TaskComment]]:
+    return _by_task(task_ids, db.select(TaskComment)
+                    .where(TaskComment.task_id.in_(task_ids))
+                    .order_by(TaskComment.created_at, TaskComment.id)
+                    .options(joinedload(TaskComment.unit), joinedload(TaskComment.user)))
+
+
+def make_form(kind: str, task_id: int, blank: bool = False):
+    """Return the form of one kind for one task; its field names carry the task id (unique ids)."""
+    form_class = FORM_CLASSES[kind]
+    if blank:
+        return form_class(formdata=None, prefix=f"{kind}{task_id}")
+    return form_class(prefix=f"{kind}{task_id}")
+
+
+def task_context(tasks: list[Task], **extra) -> dict:
+    """Return what the checklist template needs for these tasks, in a fixed number of queries."""
+    ids = [t.id for t in tasks]
+    forms = extra.pop("forms", {})
+    context = {
+        "items": _live_items(ids),
+        "removed": _removed_items(ids),
+        "comments": _comments(ids),
+        "counts": counts(ids),
+        "today": clock.today(),
+        "can_change": lambda task: can_change_task(current_user, task),
+        "can_comment": lambda task: can_comment_task(current_user, task),
+        "forms": forms,
+        "form_of": lambda kind, task_id: forms.get(f"{kind}-{task_id}", None) or make_form(kind, task_id, True),
+        "oob": (),
+        "editing": None,
+    }
+    context.update(extra)
+    return context
+
+
+def checklist_years(unit: Unit) -> list[tuple[int, bool]]:
+    """Return (year, has an issued plan) for the years the unit has or helps on tasks, newest first."""
+    rows = db.session.execute(
+        db.select(Plan.year, func.max(case((Plan.status == PlanStatus.ISSUED, 1), else_=0)))
+        .join(Assignment, Assignment.plan_id == Plan.id).join(Task)
+        .where((Task.unit_id == unit.id) | Task.assignment_id.in_(helping_assignment_ids(unit.id)))
+        .group_by(Plan.year).order_by(Plan.year.desc())
+    ).all()
+    return [(year, bool(issued)) for year, issued in rows]
+
+
+def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
+    """Return a unit's checklist page for one plan year (the newest by default): its tasks, and
+    the tasks it helps on. Older years stay one link away, so the page does not grow each year."""
+    known = checklist_years(unit)
+    years = [y for y, _issued in known]
+    if year not in years:
+        # The newest year whose plan is issued: a draft plan's tasks are not work yet.
+        year = next((y for y, issued in known if issued), years[0] if years else None)
+    base = (task_query().join(Task.assignment).join(Assignment.plan)
+            .where(Plan.year == year).order_by(Plan.year.desc(), Assignment.position, Task.id))
+    tasks = db.session.scalars(base.where(Task.unit_id == unit.id)).unique().all()
+    helping = db.session.scalars(
+        base.where(Task.assignment_id.in_(helping_assignment_ids(unit.id)), Task.unit_id != unit.id)
+    ).unique().all()
+    context = task_context(list(tasks), **extra)
+    context["counts"].update(counts(t.id for t in helping))
+    context.update(unit=unit, tasks=tasks, helping=helping, since=last_event_id(),
+                   page_id=new_page_id(), years=years, year=year)
+    return context

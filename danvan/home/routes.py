@@ -1,0 +1,75 @@
+"""The home page: what the plans ask of the logged-in unit, and for its leaders the whole province."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from danvan.access import Access, access, is_leadership, is_standing_unit
+from danvan.checklist.completion import counts
+from danvan.extensions import db
+from danvan.home import bp
+from danvan.home.glance import province_glance
+from danvan.models.rollup import my_shares, totals_for
+from danvan.orm import Assignment, Initiative, Plan, Task, Unit, current_province_plan
+from danvan.orm.plan import initiative_coordinator
+from danvan.reports.workflow import owed_by
+
+
+def unit_overview(unit: Unit) -> dict:
+    """Return what the plans ask of a unit: its tasks, and the mô hình it helps on.
+
+    The mô hình it leads come with its shares (models.rollup.my_shares), not here again.
+    """
+    tasks = db.session.scalars(
+        db.select(Task)
+        .join(Task.assignment)
+        .join(Assignment.plan)
+        .where(Task.unit_id == unit.id)
+        .order_by(Plan.year.desc(), Assignment.position)
+        .options(selectinload(Task.assignment).selectinload(Assignment.plan))
+    ).all()
+    helping = db.select(initiative_coordinator.c.initiative_id).where(
+        initiative_coordinator.c.unit_id == unit.id
+    )
+    initiatives = db.session.scalars(
+        db.select(Initiative)
+        .where(Initiative.id.in_(helping))
+        .order_by(Initiative.plan_id.desc(), Initiative.position)
+        .options(selectinload(Initiative.targets))
+    ).all()
+    return {"tasks": tasks, "initiatives": initiatives}
+
+
+@bp.get("/")
+@access(Access.MEMBER)
+def index():
+    """Return the logged-in unit's home page: its tasks, its mô hình, its reports, the plans."""
+    unit = current_user.unit
+    # The province's plans and the unit's own; other units' own plans are a click away.
+    plans = db.session.scalars(
+        db.select(Plan)
+        .where(Plan.parent_plan_id.is_(None) | (Plan.owner_unit_id == unit.id))
+        .order_by(Plan.year.desc(), Plan.id)
+    ).all()
+    overview = unit_overview(unit)
+    shares = my_shares(unit)
+    return render_template(
+        "home/index.html", unit=unit, plans=plans, **overview,
+        counts=counts(t.id for t in overview["tasks"]),
+        standing_unit_id=next((p.standing_unit_id for p in plans), None),
+        shares=shares,
+        # A lead unit follows the whole mô hình: every unit's results, not only its own.
+        lead_totals=totals_for([s.target for s in shares if s.lead]),
+        owed_reports=owed_by(unit),
+        glance=_glance(),
+    )
+
+
+def _glance() -> dict | None:
+    """Return the province at a glance for the leadership, the plan's standing unit and admin."""
+    plan = current_province_plan()
+    if plan is None or not (is_standing_unit(current_user, plan) or is_leadership(current_user)):
+        return None
+    return province_glance(plan)

@@ -1,0 +1,120 @@
+"""The compiled province report of a period: compile, edit the narrative, send, Word and Excel."""
+
+from __future__ import annotations
+
+from flask import abort, request, url_for
+from flask_login import current_user
+from sqlalchemy import func
+
+from danvan.access import Access, access, can_review_reports
+from danvan.extensions import db
+from danvan.formatting import to_vietnam_time
+from danvan.orm import record_change, utcnow
+from danvan.orm.report import CompiledReport, Report, ReportingPeriod, ReportStatus
+from danvan.reports import bp, exports
+from danvan.reports.compile import compile_period
+from danvan.reports.forms import CompiledForm
+from danvan.reports.queries import compiled_of, get_compiled, get_compiled_to_change, get_period
+from danvan.reports.routes import DOCX, download
+from danvan.web import after_write, form_error, render_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = "reports/compiled.html"
+SENT = "Báo cáo tổng hợp của kỳ này đã gửi Ban Dân vận Tỉnh ủy; không thay đổi được nữa."
+
+
+def compiled_context(period: ReportingPeriod, compiled: CompiledReport | None, form: CompiledForm | None = None,
+                     conflict: bool = False, message: str = "", error: str = "") -> dict:
+    """Return what the compiled report's page shows; its standing unit edits it until it is sent."""
+    reviewer = can_review_reports(current_user, period.plan)
+    editable = reviewer and compiled is not None and compiled.sent_at is None
+    if editable and form is None:
+        form = CompiledForm(formdata=None, obj=compiled)
+    return dict(period=period, compiled=compiled, data=compiled.totals if compiled else {}, form=form,
+                editable=editable, coordinator=reviewer, conflict=conflict, message=message, error=error)
+
+
+@bp.post("/periods/<id:period_id>/compile")
+@access(Access.WRITER)
+def compile_report(period_id: int):
+    """Compile the province report from the accepted reports; the organisation board only."""
+    period = get_period(period_id, may=can_review_reports)
+    compiled = compiled_of(period)
+    if compiled is not None and compiled.sent_at is not None:
+        return form_error(PAGE, None, status=409, refusal=SENT, **compiled_context(period, compiled))
+    accepted = db.session.scalar(db.select(func.count()).where(
+        Report.period_id == period.id, Report.status == ReportStatus.ACCEPTED))
+    if not accepted:
+        return after_write(url_for("reports.period", period_id=period.id),
+                           "Chưa có báo cáo nào được tiếp nhận để tổng hợp.")
+    compile_period(current_user, period, regenerate_text=request.form.get("regenerate") == "1")
+    db.session.commit()
+    return after_write(url_for("reports.compiled", period_id=period.id),
+                       f"Đã tổng hợp từ {accepted} báo cáo đã tiếp nhận.")
+
+
+@bp.get("/periods/<id:period_id>/compiled")
+@access(Access.MEMBER)
+def compiled(period_id: int):
+    """Return the compiled province report: totals, narrative, exports."""
+    return render_page(PAGE, "narrative", **compiled_context(*get_compiled(period_id)))
+
+
+@bp.post("/periods/<id:period_id>/compiled")
+@access(Access.WRITER)
+def save_compiled(period_id: int):
+    """Save the edited compiled narrative (a stale version is a conflict); the organisation board only."""
+    period, compiled = get_compiled_to_change(period_id)
+    form = CompiledForm()
+    if compiled.sent_at is not None:
+        return form_error(PAGE, "narrative", status=409, **compiled_context(period, compiled, error=SENT))
+    if request.form.get("version", type=int) != compiled.version:
+        return form_error(PAGE, "narrative", **compiled_context(period, compiled, form=form, conflict=True))
+    if not form.validate():
+        return form_error(PAGE, "narrative", **compiled_context(period, compiled, form=form))
+    for key, text in form.narrative().items():
+        setattr(compiled, key, text)
+    compiled.code = form.code.data or ""
+    compiled.version += 1
+    compiled.saved_at = utcnow()
+    record_change(current_user, "save", "compiled_report", compiled.id, version=compiled.version)
+    db.session.commit()
+    message = "Đã lưu báo cáo tổng hợp."
+    return after_write(url_for("reports.compiled", period_id=period.id), message,
+                       lambda: render_page(PAGE, "narrative", **compiled_context(period, compiled, message=message)))
+
+
+@bp.post("/periods/<id:period_id>/compiled/send")
+@access(Access.WRITER)
+def send_compiled(period_id: int):
+    """Mark the compiled report sent to the party mass-mobilisation board, which may then read it."""
+    period, compiled = get_compiled_to_change(period_id)
+    if compiled.sent_at is None:
+        compiled.sent_at = utcnow()
+        compiled.sent_by_id = current_user.id
+        record_change(current_user, "send", "compiled_report", compiled.id)
+        db.session.commit()
+    return after_write(url_for("reports.compiled", period_id=period.id),
+                       "Đã gửi báo cáo tổng hợp đến Ban Dân vận Tỉnh ủy.")
+
+
+@bp.get("/periods/<id:period_id>/compiled.docx")
+@access(Access.MEMBER)
+def compiled_docx(period_id: int):
+    """Return the compiled province report as a Word document in the official layout."""
+    period, compiled = get_compiled(period_id)
+    if compiled is None:
+        abort(404)
+    signed_on = to_vietnam_time(compiled.sent_at or compiled.saved_at or compiled.compiled_at).date()
+    return download(exports.compiled_docx(period, compiled, period.plan, signed_on),
+                    f"Báo cáo tổng hợp – {period.name}.docx", DOCX)
+
+
+@bp.get("/periods/<id:period_id>/compiled.xlsx")
+@access(Access.MEMBER)
+def compiled_xlsx(period_id: int):
+    """Return the compiled workbook: totals, a sheet per mô hình, report states."""
+    period, compiled = get_compiled(period_id)
+    if compiled is None:
+        abort(404)
+    return download(exports.compiled_xlsx(period, compiled), f"Tổng hợp – {period.name}.xlsx", XLSX)
