@@ -7,7 +7,25 @@ from pathlib import Path
 
 from flask import Flask
 
+from danvan import (
+    admin,
+    assets,
+    auth,
+    checklist,
+    database,
+    home,
+    maintenance,
+    models,
+    plan,
+    reports,
+    web,
+)
 from danvan import config as cfg
+from danvan.auth.sessions import SessionInterface
+from danvan.demo.cli import register_cli as register_demo_cli
+from danvan.extensions import compress, csrf, db, htmx, login_manager, migrate
+
+BLUEPRINTS = (auth.bp, home.bp, plan.bp, checklist.bp, models.bp, reports.bp, admin.bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -19,9 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(project_root / "templates"),
         static_folder=None,
     )
-    from danvan.web import IdConverter
-
-    app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["id"] = web.IdConverter
     app.config.update(cfg.base_config(app.instance_path))
     production = os.environ.get("DANVAN_ENV") == "production"
     if production:
@@ -31,9 +47,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     if production:
         cfg.check_production(app.config)
 
-    from danvan import database
-    from danvan.extensions import compress, csrf, db, htmx, login_manager, migrate
-
     db.init_app(app)
     database.init_database(app)
     migrate.init_app(app, db, directory=str(project_root / "migrations"), render_as_batch=True)
@@ -41,21 +54,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     compress.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
-
-    from danvan import admin, assets, auth, checklist, home, models, plan, reports, web
-    from danvan.auth.sessions import SessionInterface
-
     app.session_interface = SessionInterface()
 
     assets.init_assets(app)
     web.init_web(app)
-    for blueprint in (auth.bp, home.bp, plan.bp, checklist.bp, models.bp, reports.bp, admin.bp):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
 
-    from danvan import maintenance
-    from danvan.demo import register_cli
-
-    register_cli(app)
+    register_demo_cli(app)
     auth.register_cli(app)
     maintenance.register_cli(app)
     return app

@@ -7,12 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 from danvan import create_app
+from danvan.auth import passwords
 from danvan.extensions import db
 
 HX = {"HX-Request": "true"}
 PASSWORD = "demo-danvan"
+# Production hashes cost ~0,25 s each, and tests log in hundreds of times: hash cheaply here.
+# tests/test_auth.py checks the production parameters with the production hasher.
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def make_app(db_path: Path, **overrides):

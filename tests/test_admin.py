@@ -7,12 +7,12 @@ import unicodedata
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import selectinload
 
 from danvan.admin.queries import open_units
 from danvan.extensions import db
 from danvan.orm import Change, LoginSession, Unit, UnitKind, User
+from tests import helpers
 from tests.conftest import HX, PASSWORD
 from tests.factories import make_unit, make_user, unit_by_name, user_by_name
 
@@ -26,18 +26,14 @@ def ids(app, unit_name=CANG_LONG, username="canglong"):
 
 def snapshot(app):
     """Everything an admin endpoint could change, as plain values."""
-    with app.app_context():
-        units = db.session.execute(
-            db.select(Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.parent_id, Unit.closed_on)
-            .order_by(Unit.id)
-        ).all()
-        users = db.session.execute(
-            db.select(User.id, User.username, User.full_name, User.unit_id, User.is_admin, User.active,
-                      User.password_hash).order_by(User.id)
-        ).all()
-        sessions = db.session.execute(db.select(LoginSession.id, LoginSession.ended_at)).all()
-        changes = db.session.scalar(db.select(db.func.count(Change.id)).where(Change.action != "login"))
-        return units, users, sorted(sessions), changes
+    return helpers.snapshot(
+        app,
+        db.select(Unit.id, Unit.name, Unit.short_name, Unit.kind, Unit.parent_id, Unit.closed_on).order_by(Unit.id),
+        db.select(User.id, User.username, User.full_name, User.unit_id, User.is_admin, User.active,
+                  User.password_hash).order_by(User.id),
+        db.select(LoginSession.id, LoginSession.ended_at).order_by(LoginSession.id),
+        db.select(db.func.count(Change.id)).where(Change.action != "login"),
+    )
 
 
 def last_change(app, action):
@@ -383,25 +379,13 @@ def test_users_page_lists_logins_with_unit_and_last_login(client, login_as):
 def test_admin_pages_cost_the_same_queries_whatever_the_number_of_units_and_logins(app, client, login_as, url):
     login_as("admin")
 
-    def count_queries():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
-    few = count_queries()
+    few = helpers.queries_of_get(app, client, url)
     with app.app_context():
         for i in range(15):
             user = make_user(f"them-{i}", make_unit(f"Đoàn cơ sở số {i}", UnitKind.AFFILIATED))
             db.session.add(LoginSession(id=f"s-{i}", user_id=user.id))
         db.session.commit()
-    assert count_queries() == few
+    assert helpers.queries_of_get(app, client, url) == few
 
 
 def test_creating_a_login_shows_a_random_password_once_and_it_works(app, client, login_as):

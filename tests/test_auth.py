@@ -2,6 +2,7 @@
 
 import pytest
 
+from danvan.auth import passwords
 from danvan.auth.passwords import hash_password, password_problem, verify_password
 from danvan.extensions import db
 from danvan.orm import LoginSession, User
@@ -145,10 +146,15 @@ def test_too_many_failures_make_the_account_wait(app, client):
     assert client.post("/login", data={"username": "tracu", "password": PASSWORD}).status_code == 302
 
 
-def test_password_hash_is_argon2id_with_asvs_parameters(app):
+def test_password_hash_is_argon2id_with_asvs_parameters(app, client, monkeypatch):
+    """The one test with the production hasher: a weaker stored hash is replaced at the next login."""
+    monkeypatch.setattr(passwords, "_hasher", passwords.PRODUCTION_HASHER)
+    with app.app_context():
+        cheap = user_by_name("canglong").password_hash  # seeded by the tests' cheap hasher
+    assert client.post("/login", data={"username": "canglong", "password": PASSWORD}).status_code == 302
     with app.app_context():
         stored = user_by_name("canglong").password_hash
-    assert stored.startswith("$argon2id$")
+    assert stored != cheap and stored.startswith("$argon2id$")
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
     assert int(params["m"]) >= 12 * 1024 and int(params["t"]) >= 3
 

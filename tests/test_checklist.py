@@ -9,6 +9,7 @@ import pytest
 from danvan.extensions import db
 from danvan.orm import Assignment, Change, ChecklistItem, LiveEvent, Task, TaskComment, Unit, User, utcnow
 from danvan.checklist import completion, events
+from tests import helpers
 from tests.conftest import HX
 
 HOUSES = "Nhà Nhân ái và tuyến đường thanh niên"
@@ -40,19 +41,16 @@ def open_item(app, task_id: int) -> ChecklistItem:
 
 def snapshot(app) -> tuple:
     """Everything a checklist write could change."""
-    with app.app_context():
-        def rows(model, *cols):
-            return db.session.execute(db.select(*cols).order_by(model.id)).all()
-
-        return (
-            rows(ChecklistItem, ChecklistItem.id, ChecklistItem.position, ChecklistItem.text,
-                 ChecklistItem.due_on, ChecklistItem.responsible, ChecklistItem.done_at,
-                 ChecklistItem.removed_at),
-            rows(Task, Task.id, Task.done_at, Task.done_note, Task.changed_at),
-            rows(TaskComment, TaskComment.id),
-            rows(LiveEvent, LiveEvent.id),
-            rows(Change, Change.id),
-        )
+    return helpers.snapshot(
+        app,
+        db.select(ChecklistItem.id, ChecklistItem.position, ChecklistItem.text, ChecklistItem.due_on,
+                  ChecklistItem.responsible, ChecklistItem.done_at, ChecklistItem.removed_at)
+        .order_by(ChecklistItem.id),
+        db.select(Task.id, Task.done_at, Task.done_note, Task.changed_at).order_by(Task.id),
+        db.select(TaskComment.id).order_by(TaskComment.id),
+        db.select(LiveEvent.id).order_by(LiveEvent.id),
+        db.select(Change.id).order_by(Change.id),
+    )
 
 
 @pytest.fixture
@@ -614,43 +612,23 @@ def test_checklist_page_fits_the_budget_compressed(client, login_as):
 
 
 def test_queries_per_page_do_not_grow_with_the_data(app, client, login_as):
-    from sqlalchemy import event
-
     login_as("tckt")
     with app.app_context():
-        engine = db.engine
         tckt = db.session.scalar(db.select(User.unit_id).where(User.username == "tckt"))
     urls = [f"/units/{tckt}/checklist", "/province", "/"]
-    statements: list[str] = []
-
-    def measure() -> list[int]:
-        found = []
-        for url in urls:
-            statements.clear()
-            assert client.get(url).status_code == 200
-            found.append(len(statements))
-        return found
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        before = measure()
-        with app.test_request_context(method="POST"):
-            admin = db.session.scalar(db.select(User).where(User.username == "admin"))
-            for task in db.session.scalars(db.select(Task)).all():
-                for n in range(5):
-                    db.session.add(ChecklistItem(task_id=task.id, text=f"Thêm {n}", position=10 + n,
-                                                 done_at=utcnow(), ticked_at=utcnow(),
-                                                 ticked_by_id=admin.id, removed_at=utcnow() if n == 4 else None,
-                                                 removed_by_id=admin.id))
-                db.session.add(TaskComment(task_id=task.id, unit_id=admin.unit_id, user_id=admin.id, text="Ý kiến"))
-                task.changed_at, task.changed_by_id = utcnow(), admin.id
-            db.session.commit()
-        after = measure()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    before = [helpers.queries_of_get(app, client, url) for url in urls]
+    with app.test_request_context(method="POST"):
+        admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+        for task in db.session.scalars(db.select(Task)).all():
+            for n in range(5):
+                db.session.add(ChecklistItem(task_id=task.id, text=f"Thêm {n}", position=10 + n,
+                                             done_at=utcnow(), ticked_at=utcnow(),
+                                             ticked_by_id=admin.id, removed_at=utcnow() if n == 4 else None,
+                                             removed_by_id=admin.id))
+            db.session.add(TaskComment(task_id=task.id, unit_id=admin.unit_id, user_id=admin.id, text="Ý kiến"))
+            task.changed_at, task.changed_by_id = utcnow(), admin.id
+        db.session.commit()
+    after = [helpers.queries_of_get(app, client, url) for url in urls]
     assert before == after
     # The home page of the organisation board also carries the province at a glance.
     assert after[0] <= 15 and after[1] <= 15 and after[2] <= 30

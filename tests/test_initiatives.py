@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event
 
 from danvan.extensions import db
 from danvan.models import rollup
@@ -24,6 +23,7 @@ from danvan.orm import (
     WorkStatus,
 )
 from tests.conftest import HX
+from tests.helpers import queries_of_get, rows
 from tests.factories import unit_by_name
 
 HOUSES_ID, CHILDREN_ID, ROADS_ID = 2, 1, 3
@@ -39,10 +39,11 @@ def count(model, *where) -> int:
 
 
 def snapshot() -> tuple:
-    return tuple(count(m) for m in (Allocation, ProgressEntry, House, Road, Initiative, Plan)) + (
-        tuple(db.session.scalars(db.select(Allocation.amount).order_by(Allocation.id))),
-        tuple(db.session.execute(db.select(House.id, House.status, House.version).order_by(House.id))),
-    )
+    """What a mô hình write could change (read in the caller's app context)."""
+    return rows(*(db.select(db.func.count()).select_from(m)
+                  for m in (Allocation, ProgressEntry, House, Road, Initiative, Plan)),
+                db.select(Allocation.amount).order_by(Allocation.id),
+                db.select(House.id, House.status, House.version).order_by(House.id))
 
 
 @pytest.fixture
@@ -195,26 +196,10 @@ def test_home_shows_the_units_shares_first_with_a_record_link(client, login_as, 
     assert f'href="/initiatives/{HOUSES_ID}/houses/new"' in page
 
 
-def queries_for(app, client, url) -> int:
-    counter = {"n": 0}
-
-    def before(*_args):
-        counter["n"] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
-    return counter["n"]
-
-
 def test_queries_per_page_do_not_grow_with_the_data(app, client, login_as, ids):
     login_as("phongtrao")
     urls = ["/plans/1/initiatives", f"/initiatives/{HOUSES_ID}", f"/initiatives/{CHILDREN_ID}", "/"]
-    before = [queries_for(app, client, u) for u in urls]
+    before = [queries_of_get(app, client, u) for u in urls]
     with app.app_context():
         for i in range(40):
             unit = unit_by_name(["Huyện đoàn Cầu Kè", "Huyện đoàn Trà Cú"][i % 2])
@@ -223,7 +208,7 @@ def test_queries_per_page_do_not_grow_with_the_data(app, client, login_as, ids):
             db.session.add(ProgressEntry(target_id=ids["child"], unit_id=unit.id,
                                          recorded_on=date(2021, 9, 1), amount=1))
         db.session.commit()
-    after = [queries_for(app, client, u) for u in urls]
+    after = [queries_of_get(app, client, u) for u in urls]
     assert after == before
     print("queries per page", dict(zip(urls, before)))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import defaultdict
 from html.parser import HTMLParser
 
 import pytest
@@ -78,63 +79,79 @@ def _current(table: str, row_id: int) -> int:
         con.close()
 
 
-def forms(ids: dict) -> list[dict]:
+def forms(ids: dict) -> dict[str, dict]:
     """Every form with free text: who posts it, its fields, and where the text is shown."""
     t, i, a = ids["task"], ids["item"], ids["unit_a"]
     checklist = ("cauke", f"/units/{a}/checklist", None)
-    return [
-        dict(actor="canglong", url=f"/tasks/{t}/items", fields=[f"add{t}-text", f"add{t}-responsible"],
-             base={}, show=[checklist, ("cauke", f"/tasks/{t}?part=items", HX)]),
-        dict(actor="canglong", url=f"/tasks/{t}/comments", fields=[f"comment{t}-text"], base={},
-             show=[("cauke", f"/tasks/{t}?part=comments", HX)]),
-        dict(actor="canglong", url=f"/tasks/{t}/done", fields=[f"done{t}-note"], base={f"done{t}-action": "done"},
-             show=[("cauke", f"/tasks/{t}?part=head", HX), checklist], each=True,
-             reset={f"done{t}-action": "reopen"}),
-        dict(actor="canglong", url=f"/items/{i}/edit", fields=[f"edit{i}-text", f"edit{i}-responsible"],
-             base={f"edit{i}-text": "Việc"}, show=[("cauke", f"/items/{i}", HX)], each=True),
-        dict(actor="canglong", url=f"/initiatives/{ids['house_initiative']}/houses/new",
-             fields=["commune", "beneficiary", "note"],
-             base={"commune": "Xã", "beneficiary": "Hộ", "status": "building"},
-             show=[("cauke", f"/initiatives/{ids['house_initiative']}", None)]),
-        dict(actor="canglong", url=f"/houses/{ids['house']}/edit", fields=["beneficiary", "note"],
-             base=lambda: {"commune": "Xã", "beneficiary": "Hộ", "status": "building",
-                           "version": str(_current("house", ids["house"]))},
-             show=[("cauke", f"/initiatives/{ids['house_initiative']}", None)], each=True),
-        dict(actor="canglong", url=f"/initiatives/{ids['road_initiative']}/roads/new",
-             fields=["name", "commune", "note"], base={"name": "Đường", "commune": "Xã", "status": "building"},
-             show=[("cauke", f"/initiatives/{ids['road_initiative']}", None)]),
-        dict(actor="canglong", url=f"/targets/{ids['target']}/progress", fields=[f"t{ids['target']}-note"],
-             base={f"t{ids['target']}-recorded_on": "2021-08-01", f"t{ids['target']}-amount": "1.000"},
-             show=[("cauke", f"/initiatives/{ids['initiative']}", None)]),
-        dict(actor="canglong", url=f"/units/{a}/initiatives/new", fields=["title", "description", "label"],
-             base={"field": "economy", "title": "Mô hình", "measure": "child", "amount": "10", "label": "em"},
-             show=[("cauke", f"/plans/{ids['own_plan']}/initiatives", None)]),
-        dict(actor="canglong", url=f"/reports/{ids['draft']}",
-             fields=["economy", "proposals", "lines-0-item", "lines-0-measure"],
-             base=lambda: {"version": str(_current("report", ids["draft"])), "action": "draft",
-                           "lines-0-item": "Số", "lines-0-amount": "5"},
-             show=[("canglong", f"/reports/{ids['draft']}", None), ("tckt", f"/reports/{ids['draft']}", HX)],
-             each=True),
-        dict(actor="canglong", url=f"/plans/{ids['plan']}/acknowledge", fields=["note"],
-             base={"briefed_on": "2021-07-10", "members_briefed": "12"},
-             show=[("canglong", f"/plans/{ids['plan']}", None)], each=True),
-        dict(actor="tckt", url=f"/periods/{ids['period']}/compiled", fields=["economy", "code"],
-             base=lambda: {"version": str(_current("compiled_report", ids["compiled"]))},
-             show=[("btv", f"/periods/{ids['period']}/compiled", None)], each=True),
-        dict(actor="tckt", url=f"/plans/{ids['plan']}/periods/new", fields=["name"],
-             base={"kind": "other", "starts_on": "2021-01-01", "cut_off_on": "2021-11-30",
-                   "due_on": "2021-12-15", "units": [str(a)]},
-             show=[("tckt", "/reports", None), ("canglong", "/", None)]),
-        dict(actor="admin", url="/admin/units", fields=["name", "short_name"],
-             base=lambda: {"name": f"Đơn vị {COUNTS['bad inputs tried']}",
-                           "short_name": f"ĐV {COUNTS['bad inputs tried']}", "kind": "affiliated", "parent_id": ""},
-             show=[("admin", "/admin/units", None)]),
-        dict(actor="admin", url=f"/admin/units/{a}/edit", fields=["name"],
-             base={"short_name": "Càng Long", "kind": "district", "parent_id": ""},
-             show=[("cauke", f"/units/{a}/checklist", None), ("btv", "/province", None)], each=True),
-        dict(actor="admin", url=f"/admin/users/{ids['user_a']}/edit", fields=["full_name"],
-             base={"unit_id": str(a)}, show=[("admin", "/admin/users", None)], each=True),
-    ]
+    return {
+        "checklist item": dict(
+            actor="canglong", url=f"/tasks/{t}/items", fields=[f"add{t}-text", f"add{t}-responsible"],
+            base={}, show=[checklist, ("cauke", f"/tasks/{t}?part=items", HX)]),
+        "comment": dict(
+            actor="canglong", url=f"/tasks/{t}/comments", fields=[f"comment{t}-text"], base={},
+            show=[("cauke", f"/tasks/{t}?part=comments", HX)]),
+        "task done note": dict(
+            actor="canglong", url=f"/tasks/{t}/done", fields=[f"done{t}-note"], base={f"done{t}-action": "done"},
+            show=[("cauke", f"/tasks/{t}?part=head", HX), checklist], each=True,
+            reset={f"done{t}-action": "reopen"}),
+        "checklist item edit": dict(
+            actor="canglong", url=f"/items/{i}/edit", fields=[f"edit{i}-text", f"edit{i}-responsible"],
+            base={f"edit{i}-text": "Việc"}, show=[("cauke", f"/items/{i}", HX)], each=True),
+        "new house": dict(
+            actor="canglong", url=f"/initiatives/{ids['house_initiative']}/houses/new",
+            fields=["commune", "beneficiary", "note"],
+            base={"commune": "Xã", "beneficiary": "Hộ", "status": "building"},
+            show=[("cauke", f"/initiatives/{ids['house_initiative']}", None)]),
+        "house edit": dict(
+            actor="canglong", url=f"/houses/{ids['house']}/edit", fields=["beneficiary", "note"],
+            base=lambda: {"commune": "Xã", "beneficiary": "Hộ", "status": "building",
+                          "version": str(_current("house", ids["house"]))},
+            show=[("cauke", f"/initiatives/{ids['house_initiative']}", None)], each=True),
+        "new road": dict(
+            actor="canglong", url=f"/initiatives/{ids['road_initiative']}/roads/new",
+            fields=["name", "commune", "note"], base={"name": "Đường", "commune": "Xã", "status": "building"},
+            show=[("cauke", f"/initiatives/{ids['road_initiative']}", None)]),
+        "progress note": dict(
+            actor="canglong", url=f"/targets/{ids['target']}/progress", fields=[f"t{ids['target']}-note"],
+            base={f"t{ids['target']}-recorded_on": "2021-08-01", f"t{ids['target']}-amount": "1.000"},
+            show=[("cauke", f"/initiatives/{ids['initiative']}", None)]),
+        "own mô hình": dict(
+            actor="canglong", url=f"/units/{a}/initiatives/new", fields=["title", "description", "label"],
+            base={"field": "economy", "title": "Mô hình", "measure": "child", "amount": "10", "label": "em"},
+            show=[("cauke", f"/plans/{ids['own_plan']}/initiatives", None)]),
+        "report": dict(
+            actor="canglong", url=f"/reports/{ids['draft']}",
+            fields=["economy", "proposals", "lines-0-item", "lines-0-measure"],
+            base=lambda: {"version": str(_current("report", ids["draft"])), "action": "draft",
+                          "lines-0-item": "Số", "lines-0-amount": "5"},
+            show=[("canglong", f"/reports/{ids['draft']}", None), ("tckt", f"/reports/{ids['draft']}", HX)],
+            each=True),
+        "quán triệt": dict(
+            actor="canglong", url=f"/plans/{ids['plan']}/acknowledge", fields=["note"],
+            base={"briefed_on": "2021-07-10", "members_briefed": "12"},
+            show=[("canglong", f"/plans/{ids['plan']}", None)], each=True),
+        "compiled report": dict(
+            actor="tckt", url=f"/periods/{ids['period']}/compiled", fields=["economy", "code"],
+            base=lambda: {"version": str(_current("compiled_report", ids["compiled"]))},
+            show=[("btv", f"/periods/{ids['period']}/compiled", None)], each=True),
+        "new period": dict(
+            actor="tckt", url=f"/plans/{ids['plan']}/periods/new", fields=["name"],
+            base={"kind": "other", "starts_on": "2021-01-01", "cut_off_on": "2021-11-30",
+                  "due_on": "2021-12-15", "units": [str(a)]},
+            show=[("tckt", "/reports", None), ("canglong", "/", None)]),
+        "new unit": dict(
+            actor="admin", url="/admin/units", fields=["name", "short_name"],
+            base=lambda: {"name": f"Đơn vị {COUNTS['bad inputs tried']}",
+                          "short_name": f"ĐV {COUNTS['bad inputs tried']}", "kind": "affiliated", "parent_id": ""},
+            show=[("admin", "/admin/units", None)]),
+        "unit edit": dict(
+            actor="admin", url=f"/admin/units/{a}/edit", fields=["name"],
+            base={"short_name": "Càng Long", "kind": "district", "parent_id": ""},
+            show=[("cauke", f"/units/{a}/checklist", None), ("btv", "/province", None)], each=True),
+        "account edit": dict(
+            actor="admin", url=f"/admin/users/{ids['user_a']}/edit", fields=["full_name"],
+            base={"unit_id": str(a)}, show=[("admin", "/admin/users", None)], each=True),
+    }
 
 
 def _post(world, form, field, value):
@@ -155,28 +172,33 @@ def _show(world, form, marker=None, payload=None):
         yield response.text
 
 
-def test_text_corpus_through_every_text_field(world):
-    shown = 0
-    for n, form in enumerate(forms(world.ids)):
-        markers = []
-        for field in form["fields"]:
-            for name, payload in bad.TEXT_CORPUS.items():
-                marker = f"ZQ{n}x{len(markers)}"
-                value = payload if name == "kb64" else f"{marker} {payload}"
-                response = _post(world, form, field, value)
-                if name == "kb64":
-                    assert response.status_code == 200 and "Tối đa" in response.text, (form["url"], field)
-                    audit(response.text)
-                    continue
-                markers.append(marker)
-                if form.get("each") and name in MARKUP:
-                    pages = list(_show(world, form, marker, payload))
-                    shown += any(marker in page for page in pages)
-        if not form.get("each"):
-            pages = list(_show(world, form))
-            shown += sum(any(m in page for page in pages) for m in markers)
+# The names of the forms, for the test ids (the placeholder ids only fill the URLs of the list).
+FORM_NAMES = tuple(forms(defaultdict(int)))
+
+
+@pytest.mark.parametrize("name", FORM_NAMES)
+def test_text_corpus_through_every_text_field(world, name):
+    form = forms(world.ids)[name]
+    n = FORM_NAMES.index(name)
+    shown, markers = 0, []
+    for field in form["fields"]:
+        for payload_name, payload in bad.TEXT_CORPUS.items():
+            marker = f"ZQ{n}x{len(markers)}"
+            value = payload if payload_name == "kb64" else f"{marker} {payload}"
+            response = _post(world, form, field, value)
+            if payload_name == "kb64":
+                assert response.status_code == 200 and "Tối đa" in response.text, (form["url"], field)
+                audit(response.text)
+                continue
+            markers.append(marker)
+            if form.get("each") and payload_name in MARKUP:
+                pages = list(_show(world, form, marker, payload))
+                shown += any(marker in page for page in pages)
+    if not form.get("each"):
+        pages = list(_show(world, form))
+        shown += sum(any(m in page for page in pages) for m in markers)
     # The payloads were really displayed somewhere (else this test would prove nothing).
-    assert shown > 150, shown
+    assert shown > 0, name
 
 
 def test_login_form_reflects_the_username_safely(world):

@@ -8,7 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from danvan.extensions import db
-from danvan.orm import LoginFailure
+from danvan.orm import LoginFailure, Plan, ReportingPeriod, User
+from tests.conftest import PASSWORD, make_app
+from tests.helpers import queries_of_get
 from tests.scaled import scaled_db  # noqa: F401  (fixture)
 
 
@@ -48,7 +50,7 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
     import click
 
     from danvan.demo.scale import seed_scale
-    from danvan.orm import ChecklistItem, Plan, Task, Unit, User
+    from danvan.orm import ChecklistItem, Task, Unit
 
     with app.app_context():
         units_before = db.session.scalar(select(func.count()).select_from(Unit))
@@ -70,16 +72,8 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
 
 def query_counts(db_path) -> dict[str, int]:
     """Return {page: SQL statements it ran} for the main pages, each as the account that uses it."""
-    from sqlalchemy import event
-
-    from tests.conftest import PASSWORD, make_app
-
-    from danvan.orm import Plan, ReportingPeriod, User
-
     app = make_app(db_path)
-    counted = [0]
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: counted.__setitem__(0, counted[0] + 1))
         unit_id = db.session.scalar(select(User.unit_id).where(User.username == "canglong"))
         plan_id = db.session.scalar(select(Plan.id).where(Plan.parent_plan_id.is_(None))
                                     .order_by(Plan.year.desc()).limit(1))
@@ -95,9 +89,8 @@ def query_counts(db_path) -> dict[str, int]:
         assert client.post("/login", data={"username": username, "password": PASSWORD}).status_code == 302
         for url in urls:
             client.get(url)  # the first request of a process loads things once
-            counted[0] = 0
-            assert client.get(url).status_code == 200, url
-            found[f"{username} {url.split('/')[1]} {url.split('/')[-1] if not url.split('/')[-1].isdigit() else ''}"] = counted[0]
+            last = url.split("/")[-1]
+            found[f"{username} {url.split('/')[1]} {'' if last.isdigit() else last}"] = queries_of_get(app, client, url)
     with app.app_context():
         db.engine.dispose()
     return found
@@ -112,10 +105,6 @@ def test_s3_queries_per_page_do_not_grow_with_ten_times_the_data(db_path, scaled
 
 def test_province_view_shows_one_plan_at_a_time_latest_first(scaled_db, tmp_path):
     import shutil
-
-    from tests.conftest import PASSWORD, make_app
-
-    from danvan.orm import Plan
 
     path = tmp_path / "scaled.db"
     shutil.copy(scaled_db, path)

@@ -20,6 +20,7 @@ from danvan.orm import (
     Task,
     Unit,
 )
+from tests import helpers
 from tests.conftest import HX
 from tests.factories import make_unit_plan, unit_by_name
 
@@ -441,20 +442,11 @@ def test_plans_list_by_year_with_own_plans_counted(app, client, login_as):
 
 
 def test_plans_list_queries_do_not_grow(app, client, login_as):
-    from sqlalchemy import event
-
     login_as("tckt")
 
     def count() -> int:
-        with app.app_context():
-            engine = db.engine
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with helpers.sql_statements(app) as statements:
             client.get("/plans")
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     first = count()
@@ -472,24 +464,10 @@ def test_anonymous_is_sent_to_login(client):
     assert client.post("/plans/1/copy").status_code == 302
 
 
-def count_queries(app, client, url: str) -> int:
-    from sqlalchemy import event
-
-    with app.app_context():
-        engine = db.engine
-    statements = []
-    listener = lambda *args: statements.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_editor_and_document_queries_do_not_grow_and_closed_units_are_marked(app, client, login_as, draft):
     login_as("tckt")
-    editor, document = count_queries(app, client, "/plans/1/edit"), count_queries(app, client, "/plans/1")
+    editor = helpers.queries_of_get(app, client, "/plans/1/edit")
+    document = helpers.queries_of_get(app, client, "/plans/1")
     with app.app_context():
         tieu_can = unit_by_name("Huyện đoàn Tiểu Cần")
         for n in range(3):
@@ -499,7 +477,7 @@ def test_editor_and_document_queries_do_not_grow_and_closed_units_are_marked(app
             db.session.expire_all()
         tieu_can.closed_on = date(2025, 7, 1)
         db.session.commit()
-    assert count_queries(app, client, "/plans/1/edit") == editor
-    assert count_queries(app, client, "/plans/1") == document
+    assert helpers.queries_of_get(app, client, "/plans/1/edit") == editor
+    assert helpers.queries_of_get(app, client, "/plans/1") == document
     page = client.get("/plans/1/edit").text
     assert "Huyện đoàn Tiểu Cần (đã ngừng hoạt động) · 1 đơn vị" in page

@@ -9,8 +9,9 @@ import click
 from flask import Flask
 
 from danvan.auth.passwords import hash_password, password_problem
+from danvan.auth.sessions import end_all_sessions
 from danvan.extensions import db
-from danvan.orm import Unit, UnitKind, User, record_change
+from danvan.orm import Unit, UnitKind, User, record_change, utcnow
 from danvan.text import clean_text, username_key
 
 
@@ -58,9 +59,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--generate", is_flag=True, help="print a random password instead of asking")
     def set_password(username: str, generate: bool) -> None:
         """Set a new password for a login and end its sessions."""
-        from danvan.auth.sessions import end_all_sessions
-        from danvan.orm import utcnow
-
         user = db.session.scalar(db.select(User).where(User.username == username_key(username)))
         if user is None:
             raise click.ClickException("Không có tài khoản này.")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import click
-from flask import Flask
-
 from danvan.auth.passwords import hash_password
 from danvan.demo import cascade
 from danvan.demo import initiatives as sample_initiatives
@@ -98,23 +95,3 @@ def _load_plan(units: dict[str, Unit]) -> Plan:
             assignment.tasks.append(Task(unit=unit))
     db.session.flush()
     return plan
-
-
-def register_cli(app: Flask) -> None:
-    """Add `seed-demo` (and `seed-scale`, danvan/demo/scale.py) to the flask command."""
-    __import__("danvan.demo.scale", fromlist=["register_cli"]).register_cli(app)
-
-    @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="load only when the database has no unit yet")
-    def seed_demo_command(if_empty: bool) -> None:
-        """Create or upgrade the schema, then load the plan-382 demo data once."""
-        from flask_migrate import upgrade
-
-        upgrade()
-        if if_empty and db.session.scalar(db.select(Unit).limit(1)):
-            click.echo("Cơ sở dữ liệu đã có dữ liệu; không nạp dữ liệu mẫu.")
-            return
-        if seed_demo():
-            click.echo("Đã nạp dữ liệu mẫu Kế hoạch 382-KH/TĐTN-TCKT.")
-        else:
-            click.echo("Dữ liệu mẫu đã có sẵn; không thay đổi gì.")

@@ -18,12 +18,12 @@ import random
 from datetime import date, datetime, timedelta
 
 import click
-from flask import Flask
 from sqlalchemy import func, insert, select
 
 from danvan.demo import checklist as demo_checklist
 from danvan.demo import plan382 as data
 from danvan.extensions import db
+from danvan.reports.prefill import numbers_for_units
 from danvan.orm import (
     Acknowledgement,
     Allocation,
@@ -390,8 +390,6 @@ def _report(rows, ids: Ids, rnd: random.Random, period_id: int, unit_id: int, us
 
 def _snapshots() -> None:
     """Freeze the numbers of submitted and accepted reports, as a real submit does (batched)."""
-    from danvan.reports.prefill import numbers_for_units
-
     for period in db.session.scalars(select(ReportingPeriod)):
         reports = list(db.session.scalars(select(Report).where(
             Report.period_id == period.id, Report.snapshot.is_(None),
@@ -401,25 +399,3 @@ def _snapshots() -> None:
         numbers = numbers_for_units(period, [r.unit_id for r in reports])
         for report in reports:
             report.snapshot = json.dumps(numbers.get(report.unit_id, {}), ensure_ascii=False, default=str)
-
-
-def register_cli(app: Flask) -> None:
-    """Add `seed-scale` to the flask command."""
-
-    @app.cli.command("seed-scale")
-    @click.option("--factor", default=10, show_default=True, type=click.IntRange(2, 50))
-    @click.option("--seed", default=382, show_default=True, help="seed of the random generator")
-    def seed_scale_command(factor: int, seed: int) -> None:
-        """Load the plan-382 demo if needed, then scale it up FACTOR times (sample data, once)."""
-        import time
-
-        from flask_migrate import upgrade
-
-        from danvan.demo import seed_demo
-
-        started = time.monotonic()
-        upgrade()
-        seed_demo()
-        counts = seed_scale(factor, seed)
-        click.echo(f"Đã nạp dữ liệu quy mô ×{factor} trong {time.monotonic() - started:.1f} s: "
-                   + ", ".join(f"{k} {v}" for k, v in counts.items()))

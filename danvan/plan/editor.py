@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import abort, request, url_for
 from flask_login import current_user
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_blocks
 
 from danvan.access import Access, access, can_manage_plan
 from danvan.extensions import db
@@ -119,12 +119,6 @@ def editor_context(plan: Plan, forms: dict | None = None, notices: dict | None =
     }
 
 
-def version_oob(plan: Plan) -> str:
-    """Every form of the page carries the plan version; after a save they all get the new one."""
-    return (f'<input type="hidden" name="version" value="{int(plan.version)}" class="pv" '
-            'hx-swap-oob="outerHTML:.pv">')
-
-
 def edited_at_text(plan: Plan) -> str:
     return format_datetime(plan.edited_at)[:5] if plan.edited_at else ""
 
@@ -141,7 +135,8 @@ def saved(plan_id: int, block: str, message: str):
 
     def fragment() -> str:
         plan = get_plan_to_edit(plan_id, may=can_manage_plan)
-        return render_block(EDIT, block, **editor_context(plan, notices={block: message})) + version_oob(plan)
+        # Every form of the page carries the plan version: they all get the new one, out of band.
+        return render_blocks(EDIT, [block, "version_oob"], **editor_context(plan, notices={block: message}))
 
     return after_write(url_for("plan.edit", plan_id=plan_id, _anchor=block), message, fragment)
 

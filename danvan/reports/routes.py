@@ -77,7 +77,8 @@ def _last_return(report: Report) -> ReportEvent | None:
 
 
 def report_context(report: Report, form: ReportForm | None = None, review_form: ReviewForm | None = None,
-                   conflict: bool = False, message: str = "", typed: ReportForm | None = None) -> dict:
+                   conflict: bool = False, message: str = "", error: str = "",
+                   typed: ReportForm | None = None) -> dict:
     """Return what the report page shows: the unit's form while it is open, else the report read-only."""
     owner = can_write_report(current_user, report)
     editable = owner and report.status in OPEN_STATES
@@ -93,7 +94,8 @@ def report_context(report: Report, form: ReportForm | None = None, review_form: 
         editable=editable, owner=owner, numbers=numbers, live=not report.snapshot,
         coordinator=reviewer, review_form=review_form, returned=returned,
         pinned={returned.section: returned.comment} if returned else {},
-        conflict=conflict, message=message, typed=typed, days_late=days_late(report, report.period),
+        conflict=conflict, message=message, error=error, typed=typed,
+        days_late=days_late(report, report.period),
         section_labels=SECTION_LABELS, results_sections=RESULT_SECTIONS, checklist_text=checklist_text,
     )
 
@@ -210,7 +212,7 @@ def save(report_id: int):
         if action == "submit" and is_repeat_submit(report, form_version):
             return _written(report, "Báo cáo đã được nộp.")
         return _refused(report, status=409, typed=form,
-                        message=f"Báo cáo đang ở trạng thái “{report.status.label}”, đơn vị không sửa được nữa.")
+                        error=f"Báo cáo đang ở trạng thái “{report.status.label}”, đơn vị không sửa được nữa.")
     if form_version != report.version:
         return _refused(report, form=form, conflict=True)
     if not form.validate():
@@ -234,12 +236,12 @@ def review_report(report_id: int):
     compiled = compiled_of(report.period)
     if compiled is not None and compiled.sent_at is not None:
         return _refused(report, status=409,
-                        message="Báo cáo tổng hợp của kỳ này đã gửi; không thay đổi được nữa.")
+                        error="Báo cáo tổng hợp của kỳ này đã gửi; không thay đổi được nữa.")
     if accept and report.status is ReportStatus.ACCEPTED:
         return _written(report, "Báo cáo đã được tiếp nhận.")
     if report.status is not ReportStatus.SUBMITTED:
         return _refused(report, status=409,
-                        message=f"Chỉ tiếp nhận hoặc trả lại báo cáo đã nộp; báo cáo này đang ở "
+                        error=f"Chỉ tiếp nhận hoặc trả lại báo cáo đã nộp; báo cáo này đang ở "
                                 f"trạng thái “{report.status.label}”.")
     form = ReviewForm()
     if not form.validate():
