@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
+from wtforms.widgets import DateInput
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from danvan.formatting import AmountError, parse_amount
 from danvan.text import clean_text
 
 REQUIRED = "Vui lòng nhập mục này."
+DATE_MESSAGE = "Ngày không hợp lệ. Nhập như 22/06/2021."
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+# A year outside this range is a typing slip (0201 for 2021), never a date of the movement.
+DATE_YEARS = range(2000, 2101)
 
 
 def too_long(limit: int) -> str:
@@ -54,6 +61,35 @@ class AmountField(StringField):
         return self.raw if self.raw else ("" if self.data is None else str(self.data))
 
 
+class DateField(StringField):
+    """A date from a date picker (2021-06-22) or typed the Vietnamese way (22/06/2021).
+
+    A bad or implausible date gets a Vietnamese message beside the field; what was typed stays.
+    """
+
+    widget = DateInput()
+
+    def process_formdata(self, valuelist):
+        self.raw = clean_text(valuelist[0]) if valuelist else ""
+        self.data = None
+        if not self.raw:
+            return
+        for pattern in DATE_FORMATS:
+            try:
+                day = datetime.strptime(self.raw, pattern).date()
+            except ValueError:
+                continue
+            if day.year in DATE_YEARS:
+                self.data = day
+                return
+        raise ValueError(DATE_MESSAGE)
+
+    def _value(self):
+        if isinstance(self.data, date):
+            return self.data.isoformat()
+        return getattr(self, "raw", "")
+
+
 class ChoiceField(SelectField):
     """A select whose empty (when required) or unknown value gets a Vietnamese message."""
 
@@ -84,6 +120,8 @@ def optional_text(limit: int):
 __all__ = [
     "AmountField",
     "ChoiceField",
+    "DATE_MESSAGE",
+    "DateField",
     "FlaskForm",
     "LongTextField",
     "REQUIRED",

@@ -238,7 +238,7 @@ def test_closing_a_unit_with_htmx_returns_the_unit_fragment(app, client, login_a
     [
         (CANG_LONG, "", "Vui lòng nhập mục này."),
         (CANG_LONG, "31/02/2025", "Ngày không hợp lệ. Nhập như 22/06/2021."),
-        (CANG_LONG, "2999-01-01", "Ngày ngừng hoạt động không được sau hôm nay."),
+        (CANG_LONG, "2099-01-01", "Ngày ngừng hoạt động không được sau hôm nay."),
         ("Tỉnh đoàn Trà Vinh", "2025-07-01", "đơn vị trực thuộc đang hoạt động"),
         ("Văn phòng Tỉnh đoàn", "2025-07-01", "không thể tự khoá mình"),
     ],

@@ -114,7 +114,7 @@ def test_stale_version_is_a_conflict_with_the_typed_values_kept(app, client, log
     ({"title": ""}, "Vui lòng nhập mục này."),
     ({"code": "   "}, "Vui lòng nhập mục này."),
     ({"title": "x" * 301}, "Tối đa 300 ký tự."),
-    ({"issued_on": "22/06/2021"}, "Ngày không hợp lệ."),
+    ({"issued_on": "31/02/2021"}, "Ngày không hợp lệ."),
     ({"issued_on": "1900-01-01"}, "Ngày không hợp lệ."),
 ])
 def test_bad_header_input_is_shown_beside_the_field(app, client, login_as, draft, changes, message):

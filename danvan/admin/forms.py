@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
-from danvan.forms import REQUIRED, ChoiceField, FlaskForm, TextField, required
+from danvan.forms import REQUIRED, ChoiceField, DateField, FlaskForm, TextField, required
 from danvan.orm import UnitKind
 
 KIND_CHOICES = [SelectChoice("", "— Chọn loại đơn vị —")] + [
@@ -30,31 +28,8 @@ class UnitForm(FlaskForm):
         return int(raw) if raw else None
 
 
-class DateInput(StringField):
-    """A date typed as 22/06/2021 or sent by a date picker as 2021-06-22."""
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        self.raw = raw
-        self.data = None
-        if not raw:
-            return
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                self.data = datetime.strptime(raw, pattern).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError("Ngày không hợp lệ. Nhập như 22/06/2021.")
-
-    def _value(self):
-        if getattr(self, "raw", ""):
-            return self.raw
-        return self.data.isoformat() if isinstance(self.data, date) else ""
-
-
 class CloseUnitForm(FlaskForm):
-    closed_on = DateInput("Ngày ngừng hoạt động", validators=[InputRequired(REQUIRED)])
+    closed_on = DateField("Ngày ngừng hoạt động", validators=[InputRequired(REQUIRED)])
 
 
 class UserForm(FlaskForm):

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, HiddenField
+from wtforms import HiddenField
 from wtforms.validators import AnyOf, Optional
 
-from danvan.forms import FlaskForm, LongTextField, TextField, ValidationError, optional_text, required
-
-DATE_MESSAGE = "Ngày không hợp lệ."
+from danvan.forms import (
+    DateField,
+    FlaskForm,
+    LongTextField,
+    TextField,
+    ValidationError,
+    optional_text,
+    required,
+)
 
 
 class ItemForm(FlaskForm):
     """Add or edit a checklist item: its text, an optional due date and responsible person."""
 
     text = TextField("Việc cần làm", validators=required(300))
-    due_on = DateField("Hạn hoàn thành", validators=[Optional()], format="%Y-%m-%d",
-                       invalid_value_message=DATE_MESSAGE)
+    due_on = DateField("Hạn hoàn thành", validators=[Optional()])
     responsible = TextField("Người phụ trách", validators=optional_text(120))
-
-    def validate_due_on(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError(DATE_MESSAGE)
 
 
 class ToggleForm(FlaskForm):

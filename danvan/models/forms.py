@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.fields import DateField
 from wtforms.validators import InputRequired, Optional
 
 from danvan.forms import (
     ChoiceField,
+    DateField,
     REQUIRED,
     AmountField,
     FlaskForm,
@@ -39,33 +37,9 @@ ROAD_STATUS_LABELS = {
 }
 
 
-class VnDateField(DateField):
-    """A date from an <input type=date> (2021-06-22) or typed as 22/06/2021."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, format=["%Y-%m-%d", "%d/%m/%Y"], **kwargs)
-
-    def process_formdata(self, valuelist):
-        raw = " ".join(valuelist).strip() if valuelist else ""
-        self.raw_data = [raw]
-        self.data = None
-        if not raw:
-            return
-        for fmt in self.format:
-            try:
-                self.data = datetime.strptime(raw, fmt).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError("Ngày không hợp lệ. Nhập như 22/06/2021.")
-
-    def _value(self):
-        return self.data.isoformat() if self.data else ""
-
-
 def _progress_form(money: bool, max_value: int) -> type[FlaskForm]:
     class ProgressForm(FlaskForm):
-        recorded_on = VnDateField("Ngày", [InputRequired(REQUIRED)])
+        recorded_on = DateField("Ngày", [InputRequired(REQUIRED)])
         amount = AmountField("Kết quả đạt được", [InputRequired(REQUIRED)], money=money, max_value=max_value)
         note = TextField("Ghi chú", optional_text(300))
 
@@ -106,7 +80,7 @@ class HouseForm(FlaskForm):
     funds_mobilised = AmountField("Kinh phí đã vận động", [Optional()], money=True, max_value=HOUSE_MONEY_MAX)
     status = ChoiceField("Tình trạng", choices=_status_choices(HOUSE_STATUS_LABELS),
                          default=WorkStatus.BUILDING.value)
-    handed_over_on = VnDateField("Ngày bàn giao", [Optional()])
+    handed_over_on = DateField("Ngày bàn giao", [Optional()])
     note = LongTextField("Ghi chú", optional_text(1000))
     version = HiddenField()
 
@@ -117,7 +91,7 @@ class RoadForm(FlaskForm):
     length_m = AmountField("Chiều dài (mét)", [Optional()], money=False, max_value=ROAD_LENGTH_MAX)
     status = ChoiceField("Tình trạng", choices=_status_choices(ROAD_STATUS_LABELS),
                          default=WorkStatus.BUILDING.value)
-    completed_on = VnDateField("Ngày ra mắt", [Optional()])
+    completed_on = DateField("Ngày ra mắt", [Optional()])
     note = LongTextField("Ghi chú", optional_text(1000))
     version = HiddenField()
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, SelectField, SelectMultipleField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 
 from danvan.forms import (
     AmountField,
+    DateField,
     FlaskForm,
     LongTextField,
     TextField,
@@ -16,7 +17,6 @@ from danvan.forms import (
 )
 from danvan.orm import Field
 
-DATE_MESSAGE = "Ngày không hợp lệ."
 CHOICE_MESSAGE = "Vui lòng chọn đơn vị trong danh sách."
 EVERY_LOCAL = "all"
 
@@ -27,8 +27,7 @@ class HeaderForm(FlaskForm):
     code = TextField("Số kế hoạch", validators=required(80))
     title = TextField("Trích yếu (tên kế hoạch)", validators=required(300))
     place = TextField("Địa danh", validators=required(80))
-    issued_on = DateField("Ngày ban hành", validators=[Optional()], format="%Y-%m-%d",
-                          invalid_value_message=DATE_MESSAGE)
+    issued_on = DateField("Ngày ban hành", validators=[Optional()])
     issuer_heading = TextField("Cơ quan ban hành", validators=required(200))
     organisation_heading = TextField("Tổ chức cấp trên", validators=required(200))
     basis = LongTextField("Căn cứ", validators=optional_text(5000))
@@ -38,10 +37,6 @@ class HeaderForm(FlaskForm):
     signer_title = TextField("Chức vụ người ký", validators=optional_text(200))
     signer_name = TextField("Người ký", validators=optional_text(120))
     archive_note = TextField("Lưu", validators=optional_text(200))
-
-    def validate_issued_on(self, field):
-        if field.data and not 2000 <= field.data.year <= 2100:
-            raise ValidationError(DATE_MESSAGE)
 
 
 class PurposeForm(FlaskForm):

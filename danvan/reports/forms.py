@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, Form, FieldList, FormField, SelectMultipleField
+from wtforms import FieldList, Form, FormField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from danvan.forms import AmountField, ChoiceField, FlaskForm, LongTextField, TextField, optional_text, required
+from danvan.forms import (
+    AmountField,
+    ChoiceField,
+    DateField,
+    FlaskForm,
+    LongTextField,
+    TextField,
+    optional_text,
+    required,
+)
 from danvan.orm.report import SECTION_LABELS, SECTIONS, PeriodKind
 
 TEXT_LIMIT = 20000
 EXTRA_LINES = 5
-
-
-class VnDateField(DateField):
-    """An HTML date input with a Vietnamese message for a bad value."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError("Ngày không hợp lệ.") from None
 
 
 class LineForm(Form):
@@ -86,9 +85,9 @@ class CheckboxesField(SelectMultipleField):
 class PeriodForm(FlaskForm):
     name = TextField("Tên kỳ báo cáo", validators=required(200))
     kind = ChoiceField("Loại", choices=[SelectChoice(k.value, k.label) for k in PeriodKind])
-    starts_on = VnDateField("Số liệu tính từ ngày", validators=[InputRequired("Vui lòng nhập ngày.")])
-    cut_off_on = VnDateField("Thời điểm lấy số liệu", validators=[InputRequired("Vui lòng nhập ngày.")])
-    due_on = VnDateField("Hạn nộp", validators=[InputRequired("Vui lòng nhập ngày.")])
+    starts_on = DateField("Số liệu tính từ ngày", validators=[InputRequired("Vui lòng nhập ngày.")])
+    cut_off_on = DateField("Thời điểm lấy số liệu", validators=[InputRequired("Vui lòng nhập ngày.")])
+    due_on = DateField("Hạn nộp", validators=[InputRequired("Vui lòng nhập ngày.")])
     units = CheckboxesField("Đơn vị phải báo cáo", coerce=int, validators=[Optional()])
 
     def validate(self, extra_validators=None):
