@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from danvan.admin import routes  # noqa: E402,F401
+from danvan.admin import accounts, units  # noqa: E402,F401
