@@ -6,40 +6,21 @@ a cheap "did anything change?" check, and a restore of the database after an all
 
 from __future__ import annotations
 
-import hashlib
-import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy import text
+
 from danvan.extensions import db
 from tests.conftest import PASSWORD, make_app
+from tests.engines import ENGINE
 
 ANON, DISABLED = "anonymous", "disabled"
 LOGINS = ("admin", "btv", "tckt", "phongtrao", "canglong", "cauke", "dhtravinh", "danvantu")
 ACTORS = (ANON, *LOGINS, DISABLED)
-
-
-def db_content_hash(path: Path) -> tuple[str, dict[str, int]]:
-    """Return a hash of every row of every table, and the row count of each table."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        digest = hashlib.sha256()
-        counts = {}
-        names = [n for (n,) in con.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        for name in names:
-            rows = con.execute('SELECT * FROM "' + name.replace('"', '""') + '" ORDER BY rowid').fetchall()
-            counts[name] = len(rows)
-            digest.update(name.encode())
-            for row in rows:
-                digest.update(repr(row).encode())
-        return digest.hexdigest(), counts
-    finally:
-        con.close()
 
 
 @dataclass
@@ -47,12 +28,12 @@ class World:
     """An app on a private database with logged-in actors and the demo objects of district A."""
 
     app: object
-    path: Path
-    pristine: Path
+    url: str
+    pristine: str
     cookies: dict[str, str]
     ids: dict[str, int]
     pristine_hash: tuple = ()
-    _watch: sqlite3.Connection = field(repr=False, default=None)
+    _commits: object = field(repr=False, default=None)
     _version: int = 0
     restores: int = 0
 
@@ -66,37 +47,49 @@ class World:
     def call(self, actor: str, method: str, url: str, data=None, headers=None):
         return self.client(actor).open(url, method=method, data=data, headers=headers)
 
+    def scalar(self, sql: str, **params):
+        """Read one value straight from the database, outside the app's session."""
+        with self.app.app_context():
+            with db.engine.connect() as conn:
+                return conn.execute(text(sql), params).scalar()
+
+    def row(self, sql: str, **params) -> dict:
+        with self.app.app_context():
+            with db.engine.connect() as conn:
+                found = conn.execute(text(sql), params).mappings().first()
+                return dict(found) if found else {}
+
     # --- change detection ---------------------------------------------------------------
     def changed(self) -> bool:
-        """Return True if any connection committed to the database since the last mark."""
-        version = self._watch.execute("PRAGMA data_version").fetchone()[0]
-        return version != self._version
+        """Return True if anything committed to the database since the last mark.
+
+        SQLite counts commits of other connections; PostgreSQL counts transaction ids taken
+        (only a write takes one), and a rolled-back write is told apart by the content.
+        """
+        if self._commits() == self._version:
+            return False
+        return ENGINE.name == "sqlite" or self.snapshot() != self.pristine_hash
 
     def mark(self) -> None:
-        self._version = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        self._version = self._commits()
 
     def snapshot(self) -> tuple[str, dict[str, int]]:
-        return db_content_hash(self.path)
+        return ENGINE.content(self.url)
 
     def restore(self) -> None:
         """Put the database back as it was after setup (logins included)."""
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()
-        src, dst = sqlite3.connect(self.pristine), sqlite3.connect(self.path)
-        try:
-            src.backup(dst)
-        finally:
-            src.close()
-            dst.close()
+        ENGINE.restore(self.url, self.pristine)
         self.restores += 1
         self.mark()
 
     def close(self) -> None:
-        self._watch.close()
         with self.app.app_context():
             db.engine.dispose()
-        shutil.rmtree(self.path.parent, ignore_errors=True)
+        ENGINE.drop(self.url)
+        ENGINE.drop(self.pristine)
 
 
 def outcome(response) -> str:
@@ -209,17 +202,16 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
     assert db.session.get(Unit, a.id) and db.session.get(User, canglong.id)
 
 
-def make_world(tmp_path_factory, seeded_db: Path, **config) -> World:
-    """Copy the seeded demo database, add A's objects, log every actor in, keep a pristine copy.
+def make_world(tmp_path_factory, seeded_db: str, **config) -> World:
+    """Clone the seeded demo database, add A's objects, log every actor in, keep a pristine copy.
 
-    The copy lives in /dev/shm when there is one: the app asks for synchronous=FULL, and a few
-    hundred fsyncs on a busy disk would dominate the run time.
+    On SQLite the copy lives in /dev/shm when there is one: the app asks for synchronous=FULL,
+    and a few hundred fsyncs on a busy disk would dominate the run time.
     """
     shm = Path("/dev/shm")
     tmp_dir = Path(tempfile.mkdtemp(prefix="danvan-authz-", dir=shm if shm.is_dir() else tmp_path_factory.getbasetemp()))
-    path = tmp_dir / "world.db"
-    shutil.copy(seeded_db, path)
-    app = make_app(path, LIVE_STREAM_SECONDS=0, LIVE_POLL_SECONDS=0, LIVE_KEEPALIVE_SECONDS=0, **config)
+    url = ENGINE.clone(seeded_db, tmp_dir / "world")
+    app = make_app(url, LIVE_STREAM_SECONDS=0, LIVE_POLL_SECONDS=0, LIVE_KEEPALIVE_SECONDS=0, **config)
     ids: dict[str, int] = {}
     with app.app_context():
         _prepare_objects(ids)
@@ -232,12 +224,8 @@ def make_world(tmp_path_factory, seeded_db: Path, **config) -> World:
         db.session.commit()
         db.session.remove()
         db.engine.dispose()
-    pristine = tmp_dir / "pristine.db"
-    src, dst = sqlite3.connect(path), sqlite3.connect(pristine)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    world = World(app=app, path=path, pristine=pristine, cookies=cookies, ids=ids,
-                  pristine_hash=db_content_hash(pristine), _watch=sqlite3.connect(path))
+    pristine = ENGINE.clone(url, tmp_dir / "pristine")
+    world = World(app=app, url=url, pristine=pristine, cookies=cookies, ids=ids,
+                  pristine_hash=ENGINE.content(pristine), _commits=ENGINE.commit_counter(url))
     world.mark()
     return world

@@ -1,10 +1,13 @@
-"""Fixtures: an app on a fresh copy of the seeded demo database, a client, login_as()."""
+"""Fixtures: an app on a fresh copy of the seeded demo database, a client, login_as().
+
+The database is SQLite unless TEST_DATABASE_URL (or DATABASE_URL) names a PostgreSQL server
+(tests/engines.py); a test that holds for one engine only is marked `sqlite` or `postgresql`.
+"""
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -12,6 +15,7 @@ from argon2 import PasswordHasher
 from danvan import create_app
 from danvan.auth import passwords
 from danvan.extensions import db
+from tests.engines import ENGINE
 
 HX = {"HX-Request": "true"}
 PASSWORD = "demo-danvan"
@@ -20,10 +24,10 @@ PASSWORD = "demo-danvan"
 passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-def make_app(db_path: Path, **overrides):
+def make_app(db_url: str, **overrides):
     config = {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "SQLALCHEMY_DATABASE_URI": db_url,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
     }
@@ -31,32 +35,69 @@ def make_app(db_path: Path, **overrides):
     return create_app(config)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite: holds for the SQLite engine only (pragmas, files, locks)")
+    config.addinivalue_line("markers", "postgresql: holds for the PostgreSQL engine only")
+
+
+def pytest_report_header(config):
+    return f"database engine: {ENGINE.name}"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Engine-specific tests run on their engine; on the other one they are skipped, saying why."""
+    for item in items:
+        for engine in ("sqlite", "postgresql"):
+            if item.get_closest_marker(engine) and ENGINE.name != engine:
+                item.add_marker(pytest.mark.skip(reason=f"{engine} only; this run is on {ENGINE.name}"))
+
+
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory) -> Path:
+def seeded_db(tmp_path_factory) -> str:
     """Build the schema with the migrations and load the demo data once per test run."""
     from flask_migrate import upgrade
 
     from danvan.demo import seed_demo
 
-    path = tmp_path_factory.mktemp("template") / "danvan.db"
-    app = make_app(path)
+    if ENGINE.name == "postgresql" and (problem := ENGINE.available()):
+        if os.environ.get("CI") == "true":
+            pytest.exit(f"PostgreSQL is not reachable in CI: {problem}", returncode=3)
+        pytest.skip(f"no PostgreSQL server to test on ({problem})")
+    url = ENGINE.create(tmp_path_factory.mktemp("template"))
+    app = make_app(url)
     with app.app_context():
         upgrade()
         seed_demo()
         db.engine.dispose()
-    return path
+    yield url
+    ENGINE.drop(url)
 
 
 @pytest.fixture
-def db_path(seeded_db, tmp_path) -> Path:
-    path = tmp_path / "danvan.db"
-    shutil.copy(seeded_db, path)
-    return path
+def db_url(seeded_db, tmp_path) -> str:
+    """A database of its own for one test, with the demo data."""
+    url = ENGINE.clone(seeded_db, tmp_path)
+    yield url
+    ENGINE.drop(url)
 
 
 @pytest.fixture
-def app(db_path):
-    app = make_app(db_path)
+def empty_db_url(seeded_db, tmp_path) -> str:
+    """A database with nothing in it, not even the schema: a real deployment's first day."""
+    url = ENGINE.create(tmp_path / "empty")
+    yield url
+    ENGINE.drop(url)
+
+
+@pytest.fixture
+def db_path(db_url):
+    """The SQLite file of the test's database (tests marked `sqlite` only)."""
+    return ENGINE.path(db_url)
+
+
+@pytest.fixture
+def app(db_url):
+    app = make_app(db_url)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -34,9 +34,9 @@ def test_orm_delete_of_a_change_row_fails_too(app):
         db.session.rollback()
 
 
-def test_logs_of_login_and_password_change_hold_no_secrets(db_path, caplog):
+def test_logs_of_login_and_password_change_hold_no_secrets(db_url, caplog):
     """Password, session cookie and CSRF token never reach the log, even on failures."""
-    app = make_app(db_path, WTF_CSRF_ENABLED=True)
+    app = make_app(db_url, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     new_password = "một mật khẩu mới rất dài 2025"
     secrets = {PASSWORD, new_password, "wrong-password-x1"}

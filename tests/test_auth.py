@@ -200,12 +200,12 @@ def test_create_user_cli_makes_a_login_with_no_known_password(app, runner):
         assert not verify_password(user.password_hash, PASSWORD)
 
 
-def test_a_real_deployment_starts_with_create_unit_and_create_user(tmp_path):
+def test_a_real_deployment_starts_with_create_unit_and_create_user(empty_db_url):
     from flask_migrate import upgrade
 
     from tests.conftest import make_app
 
-    app = make_app(tmp_path / "real.db")
+    app = make_app(empty_db_url)
     with app.app_context():
         upgrade()
     runner = app.test_cli_runner()

@@ -6,8 +6,8 @@ from tests.conftest import PASSWORD, csrf_token_from, make_app
 
 
 @pytest.fixture
-def csrf_client(db_path):
-    app = make_app(db_path, WTF_CSRF_ENABLED=True)
+def csrf_client(db_url):
+    app = make_app(db_url, WTF_CSRF_ENABLED=True)
     return app.test_client()
 
 
@@ -32,8 +32,8 @@ def test_logout_with_a_bad_token_is_refused(csrf_client, bad):
     assert csrf_client.get("/").status_code == 200
 
 
-def test_token_from_another_session_is_refused(db_path):
-    app = make_app(db_path, WTF_CSRF_ENABLED=True)
+def test_token_from_another_session_is_refused(db_url):
+    app = make_app(db_url, WTF_CSRF_ENABLED=True)
     a, b = app.test_client(), app.test_client()
     login(a)
     token_b = login(b)

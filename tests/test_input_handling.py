@@ -9,7 +9,6 @@ version, is_admin…) must not reach the stored row.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from html.parser import HTMLParser
 
@@ -72,11 +71,7 @@ def audit(html: str, marker: str | None = None, payload: str | None = None) -> N
 
 def _current(table: str, row_id: int) -> int:
     """Return the stored version of a row (edit forms carry it, R39)."""
-    con = sqlite3.connect(WORLD[0].path)
-    try:
-        return con.execute("SELECT version FROM " + table + " WHERE id = ?", (row_id,)).fetchone()[0]
-    finally:
-        con.close()
+    return WORLD[0].scalar(f"SELECT version FROM {table} WHERE id = :id", id=row_id)
 
 
 def forms(ids: dict) -> dict[str, dict]:
@@ -253,14 +248,9 @@ def test_bad_ids_in_urls_are_404_never_500(world):
             response.close()
 
 
-def _row(table: str, where: str, args=()) -> dict:
-    con = sqlite3.connect(WORLD[0].path)
-    con.row_factory = sqlite3.Row
-    try:
-        row = con.execute("SELECT * FROM " + table + " WHERE " + where + " ORDER BY id DESC LIMIT 1", args).fetchone()
-        return dict(row) if row else {}
-    finally:
-        con.close()
+def _row(table: str, where: str, **params) -> dict:
+    """Return the newest row of `table` matching `where` (named parameters), or {}."""
+    return WORLD[0].row(f'SELECT * FROM "{table}" WHERE {where} ORDER BY id DESC LIMIT 1', **params)
 
 
 def test_extra_fields_never_reach_the_stored_row(world):
@@ -275,49 +265,49 @@ def test_extra_fields_never_reach_the_stored_row(world):
     cases = [
         # (actor, url, body, table, row selector, columns that must keep their value or equal the given one)
         ("canglong", f"/tasks/{t}/items", {f"add{t}-text": "MA item"} | extra,
-         "checklist_item", ("text = 'MA item'", ()), {"task_id": t}),
+         "checklist_item", ("text = 'MA item'", {}), {"task_id": t}),
         ("canglong", f"/items/{i}/edit", {f"edit{i}-text": "MA edit"} | extra,
-         "checklist_item", ("id = ?", (i,)), {"task_id": t, "text": "MA edit"}),
+         "checklist_item", ("id = :id", {"id": i}), {"task_id": t, "text": "MA edit"}),
         ("canglong", f"/tasks/{t}/comments", {f"comment{t}-text": "MA comment"} | extra,
-         "task_comment", ("text = 'MA comment'", ()), {"unit_id": a, "task_id": t}),
+         "task_comment", ("text = 'MA comment'", {}), {"unit_id": a, "task_id": t}),
         ("canglong", f"/initiatives/{ids['house_initiative']}/houses/new",
          {"commune": "Xã", "beneficiary": "MA house", "status": "building"} | extra,
-         "house", ("beneficiary = 'MA house'", ()), {"unit_id": a, "initiative_id": ids["house_initiative"]}),
+         "house", ("beneficiary = 'MA house'", {}), {"unit_id": a, "initiative_id": ids["house_initiative"]}),
         ("canglong", f"/houses/{ids['house']}/edit",
          {"commune": "Xã", "beneficiary": "MA house edit", "status": "building",
           "version": str(_current("house", ids["house"]))} | no_version,
-         "house", ("id = ?", (ids["house"],)), {"unit_id": a, "beneficiary": "MA house edit"}),
+         "house", ("id = :id", {"id": ids["house"]}), {"unit_id": a, "beneficiary": "MA house edit"}),
         ("canglong", f"/roads/{ids['road']}/edit",
          {"name": "MA road", "commune": "Xã", "status": "building",
           "version": str(_current("road", ids["road"]))} | no_version,
-         "road", ("id = ?", (ids["road"],)), {"unit_id": a, "name": "MA road"}),
+         "road", ("id = :id", {"id": ids["road"]}), {"unit_id": a, "name": "MA road"}),
         ("canglong", f"/targets/{ids['target']}/progress",
          {f"t{ids['target']}-recorded_on": "2021-08-01", f"t{ids['target']}-amount": "1.000",
           f"t{ids['target']}-note": "MA entry", f"t{ids['target']}-unit_id": str(b)} | extra,
-         "progress_entry", ("note = 'MA entry'", ()), {"unit_id": a, "target_id": ids["target"]}),
+         "progress_entry", ("note = 'MA entry'", {}), {"unit_id": a, "target_id": ids["target"]}),
         ("canglong", f"/plans/{ids['plan']}/acknowledge",
          {"briefed_on": "2021-07-10", "members_briefed": "3", "note": "MA ack"} | extra,
-         "acknowledgement", ("note = 'MA ack'", ()), {"unit_id": a, "plan_id": ids["plan"]}),
+         "acknowledgement", ("note = 'MA ack'", {}), {"unit_id": a, "plan_id": ids["plan"]}),
         ("canglong", f"/reports/{ids['draft']}",
          {"version": str(_current("report", ids["draft"])), "economy": "MA report", "action": "draft",
           "status": "accepted"} | no_version,
-         "report", ("id = ?", (ids["draft"],)), {"unit_id": a, "status": "draft", "period_id": ids["period"]}),
+         "report", ("id = :id", {"id": ids["draft"]}), {"unit_id": a, "status": "draft", "period_id": ids["period"]}),
         ("tckt", f"/periods/{ids['period']}/compiled",
          {"version": str(_current("compiled_report", ids["compiled"])), "economy": "MA compiled",
           "status": "sent"} | no_version,
-         "compiled_report", ("id = ?", (ids["compiled"],)), {"sent_at": None, "period_id": ids["period"]}),
+         "compiled_report", ("id = :id", {"id": ids["compiled"]}), {"sent_at": None, "period_id": ids["period"]}),
         ("admin", f"/admin/users/{ids['user_a']}/edit",
          {"full_name": "MA name", "unit_id": str(a), "username": "hacked", "password_hash": "x"}
          | {k: v for k, v in no_version.items() if k not in ("is_admin", "unit_id")},  # the form's own fields
-         "user", ("id = ?", (ids["user_a"],)), {"username": "canglong", "active": 1, "full_name": "MA name"}),
+         "user", ("id = :id", {"id": ids["user_a"]}), {"username": "canglong", "active": 1, "full_name": "MA name"}),
         ("canglong", "/account/password", {"current": "x", "new": "y"} | extra,
-         "user", ("id = ?", (ids["user_a"],)), {"is_admin": 0, "unit_id": a}),
+         "user", ("id = :id", {"id": ids["user_a"]}), {"is_admin": 0, "unit_id": a}),
     ]
     for actor, url, body, table, (where, args), expected in cases:
-        before = _row(table, where, args)
+        before = _row(table, where, **args)
         response = world.call(actor, "POST", url, data=body)
         assert response.status_code < 400, (url, response.status_code)
-        after = _row(table, where, args)
+        after = _row(table, where, **args)
         assert after, f"{url}: nothing stored"
         for column, value in expected.items():
             assert after[column] == value, (url, column, after[column])
@@ -327,8 +317,8 @@ def test_extra_fields_never_reach_the_stored_row(world):
         if "version" in after and before:
             assert after["version"] in (before["version"], before["version"] + 1), (url, after["version"])
     # version=999 in the body is a stale edit: shown as a conflict, nothing stored.
-    house = _row("house", "id = ?", (ids["house"],))
+    house = _row("house", "id = :id", id=ids["house"])
     response = world.call("canglong", "POST", f"/houses/{ids['house']}/edit",
                           data={"commune": "Xã", "beneficiary": "MA stale", "status": "building", "version": "999"})
     assert response.status_code == 200
-    assert _row("house", "id = ?", (ids["house"],)) == house
+    assert _row("house", "id = :id", id=ids["house"]) == house

@@ -2,9 +2,13 @@
 
 import sqlite3
 
+import pytest
+
 from danvan.extensions import db
 from danvan.orm import Unit, User
 from tests.conftest import make_app
+
+pytestmark = pytest.mark.sqlite  # the backup command copies the SQLite file; PostgreSQL: pg_dump
 
 
 def test_backup_is_a_consistent_copy_the_app_boots_on(app, runner, tmp_path):
@@ -15,7 +19,7 @@ def test_backup_is_a_consistent_copy_the_app_boots_on(app, runner, tmp_path):
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert copy.execute("SELECT count(*) FROM user").fetchone()[0] == 19
     copy.close()
-    restored = make_app(target)
+    restored = make_app(f"sqlite:///{target}")
     with restored.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Unit)) > 20
         assert db.session.scalar(db.select(User.username).where(User.username == "canglong"))

@@ -11,9 +11,11 @@ from danvan.extensions import db
 from danvan.orm import LoginFailure, Plan, ReportingPeriod, User
 from tests.conftest import PASSWORD, make_app
 from tests.helpers import queries_of_get
+from tests.engines import ENGINE
 from tests.scaled import scaled_db  # noqa: F401  (fixture)
 
 
+@pytest.mark.sqlite
 def test_login_holds_no_write_lock_while_the_password_hash_runs(app, client, db_path, monkeypatch):
     from danvan.auth import routes
 
@@ -70,9 +72,9 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
 
 # --- S3: a page costs the same number of queries whatever the data size -------------------------
 
-def query_counts(db_path) -> dict[str, int]:
+def query_counts(db_url: str) -> dict[str, int]:
     """Return {page: SQL statements it ran} for the main pages, each as the account that uses it."""
-    app = make_app(db_path)
+    app = make_app(db_url)
     with app.app_context():
         unit_id = db.session.scalar(select(User.unit_id).where(User.username == "canglong"))
         plan_id = db.session.scalar(select(Plan.id).where(Plan.parent_plan_id.is_(None))
@@ -96,19 +98,16 @@ def query_counts(db_path) -> dict[str, int]:
     return found
 
 
-def test_s3_queries_per_page_do_not_grow_with_ten_times_the_data(db_path, scaled_db):
-    small, large = query_counts(db_path), query_counts(scaled_db)
+def test_s3_queries_per_page_do_not_grow_with_ten_times_the_data(db_url, scaled_db):
+    small, large = query_counts(db_url), query_counts(scaled_db)
     assert small == large
     # A unit's home gathers shares, whole-mô hình totals, tasks, reports and plans: its own cap.
     assert all(n <= (30 if key.endswith("  ") else 20) for key, n in small.items()), small
 
 
 def test_province_view_shows_one_plan_at_a_time_latest_first(scaled_db, tmp_path):
-    import shutil
-
-    path = tmp_path / "scaled.db"
-    shutil.copy(scaled_db, path)
-    app = make_app(path)
+    url = ENGINE.clone(scaled_db, tmp_path)
+    app = make_app(url)
     with app.app_context():
         plans = db.session.execute(select(Plan.id, Plan.year).where(Plan.parent_plan_id.is_(None))
                                    .order_by(Plan.year)).all()
@@ -124,3 +123,4 @@ def test_province_view_shows_one_plan_at_a_time_latest_first(scaled_db, tmp_path
     assert 'selected>Năm 2025' in client.get("/province?plan=999999").text
     with app.app_context():
         db.engine.dispose()
+    ENGINE.drop(url)

@@ -104,10 +104,10 @@ def test_seed_demo_twice_changes_nothing(app, runner):
         assert seed_demo() is False
 
 
-def test_seed_demo_fills_an_empty_database(tmp_path):
+def test_seed_demo_fills_an_empty_database(empty_db_url):
     from tests.conftest import make_app
 
-    app = make_app(tmp_path / "empty.db")
+    app = make_app(empty_db_url)
     result = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     with app.app_context():

@@ -139,6 +139,7 @@ def test_production_refuses_unsafe_settings(monkeypatch):
         create_app()
 
 
+@pytest.mark.sqlite
 def test_sqlite_pragmas(app):
     from danvan.extensions import db
 
@@ -148,6 +149,7 @@ def test_sqlite_pragmas(app):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
 
 
+@pytest.mark.sqlite
 def test_a_write_request_releases_the_write_lock_before_rendering(app, client, login_as, db_path):
     """Another process can write while a tick's response is being rendered (no lock held)."""
     import sqlite3

@@ -38,9 +38,9 @@ def browser():
 
 
 @pytest.fixture
-def live_server(db_path):
+def live_server(db_url):
     """Serve the app on a free loopback port in a thread; yield its base URL."""
-    app = make_app(db_path, WTF_CSRF_ENABLED=True)
+    app = make_app(db_url, WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -5,6 +5,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.e2e.budget import watch
 from tests.e2e.conftest import log_in
+from tests.engines import ENGINE
 from tests.scaled import scaled_db  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.e2e
@@ -106,7 +107,6 @@ B8_PAGES = [
 
 
 def test_b8_largest_tables_stay_under_30_kb_compressed_at_ten_times_the_data(browser, scaled_db, tmp_path):
-    import shutil
     import threading
 
     from sqlalchemy import func, select
@@ -116,9 +116,8 @@ def test_b8_largest_tables_stay_under_30_kb_compressed_at_ten_times_the_data(bro
     from danvan.orm import Plan, ReportingPeriod
     from tests.conftest import make_app
 
-    path = tmp_path / "scaled.db"
-    shutil.copy(scaled_db, path)
-    app = make_app(path, WTF_CSRF_ENABLED=True)
+    scaled_copy = ENGINE.clone(scaled_db, tmp_path)
+    app = make_app(scaled_copy, WTF_CSRF_ENABLED=True)
     with app.app_context():
         ids = {"plan": db.session.scalar(select(Plan.id).where(Plan.parent_plan_id.is_(None))
                                          .order_by(Plan.year.desc()).limit(1)),
@@ -142,4 +141,5 @@ def test_b8_largest_tables_stay_under_30_kb_compressed_at_ten_times_the_data(bro
         server.shutdown()
         with app.app_context():
             db.engine.dispose()
+        ENGINE.drop(scaled_copy)
     assert all(size <= 30 * 1024 for size in sizes.values()), sizes

@@ -19,9 +19,9 @@ HOUSES = "Nhà Nhân ái và tuyến đường thanh niên"
 
 
 @pytest.fixture
-def live_app(db_path):
+def live_app(db_url):
     """The app on a real port; streams end after 20 s so the browser's reconnect is exercised too."""
-    app = make_app(db_path, WTF_CSRF_ENABLED=True, LIVE_STREAM_SECONDS=20, LIVE_POLL_SECONDS=0.5)
+    app = make_app(db_url, WTF_CSRF_ENABLED=True, LIVE_STREAM_SECONDS=20, LIVE_POLL_SECONDS=0.5)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
