@@ -86,6 +86,7 @@ class World:
         self.mark()
 
     def close(self) -> None:
+        self._commits.close()
         with self.app.app_context():
             db.engine.dispose()
         ENGINE.drop(self.url)

@@ -24,6 +24,10 @@ PASSWORD = "demo-danvan"
 passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
+# Apps made during the current test; their connections are closed when it ends (below).
+_APPS: list = []
+
+
 def make_app(db_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -32,7 +36,19 @@ def make_app(db_url: str, **overrides):
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    _APPS.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    """Close every pooled connection a test's apps opened: a database is dropped after its test."""
+    yield
+    while _APPS:
+        with _APPS.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def pytest_configure(config):

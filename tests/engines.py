@@ -28,6 +28,19 @@ def _rows_digest(tables: dict[str, list]) -> tuple[str, dict[str, int]]:
     return digest.hexdigest(), {name: len(rows) for name, rows in tables.items()}
 
 
+class CommitCounter:
+    """Reads, on a connection of its own, a number that moves when something is written."""
+
+    def __init__(self, connection, query: str):
+        self.connection, self.query = connection, query
+
+    def __call__(self) -> int:
+        return self.connection.execute(self.query).fetchone()[0]
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 class Sqlite:
     """Each database is a file; a clone is a copy, a restore the online backup API."""
 
@@ -71,10 +84,9 @@ class Sqlite:
         finally:
             con.close()
 
-    def commit_counter(self, url: str):
-        """Return a callable giving a number that changes whenever another connection commits."""
-        watch = sqlite3.connect(self.path(url))
-        return lambda: watch.execute("PRAGMA data_version").fetchone()[0]
+    def commit_counter(self, url: str) -> CommitCounter:
+        """A number that changes whenever another connection commits to the file."""
+        return CommitCounter(sqlite3.connect(self.path(url)), "PRAGMA data_version")
 
 
 class Postgres:
@@ -140,13 +152,12 @@ class Postgres:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
             return _rows_digest({n: con.execute(f'SELECT * FROM "{n}"').fetchall() for n in names})
 
-    def commit_counter(self, url: str):
+    def commit_counter(self, url: str) -> CommitCounter:
         """A number that grows whenever any transaction on the server takes a transaction id.
 
         Only a write takes one, so an unchanged number proves nothing was written.
         """
-        watch = self._admin()
-        return lambda: watch.execute("SELECT txid_snapshot_xmax(txid_current_snapshot())").fetchone()[0]
+        return CommitCounter(self._admin(), "SELECT txid_snapshot_xmax(txid_current_snapshot())")
 
 
 def from_environment() -> Sqlite | Postgres:

@@ -575,8 +575,9 @@ def test_old_live_events_are_pruned(app):
     with app.test_request_context(method="POST"):
         task = db.session.get(Task, 1)
         user = db.session.scalar(db.select(User).where(User.username == "admin"))
-        db.session.add(LiveEvent(id=events.PRUNE_EVERY - 1, task_id=1, unit_id=task.unit_id, part="task",
-                                 at=utcnow() - timedelta(days=2)))
+        db.session.add_all(LiveEvent(task_id=1, unit_id=task.unit_id, part="task", at=utcnow() - timedelta(days=2))
+                           for _ in range(events.PRUNE_EVERY - 1))
+        db.session.flush()
         events.announce(task, user, "task")  # gets id PRUNE_EVERY, so it prunes
         db.session.commit()
         ids = db.session.scalars(db.select(LiveEvent.id)).all()

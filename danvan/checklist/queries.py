@@ -12,7 +12,7 @@ from danvan.checklist.completion import counts
 from danvan.checklist.events import last_event_id, new_page_id
 from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
 from danvan.extensions import db
-from danvan.orm import Assignment, ChecklistItem, Plan, PlanStatus, Task, TaskComment, Unit, User
+from danvan.orm import Assignment, ChecklistItem, Plan, PlanStatus, Task, TaskComment, Unit, User, lock_row
 from danvan.orm.plan import assignment_coordinator
 
 FORM_CLASSES = {"add": ItemForm, "done": DoneForm, "comment": CommentForm}
@@ -36,7 +36,13 @@ def helping_assignment_ids(unit_id: int):
 
 
 def get_task(task_id: int, may: Rule | None = None) -> Task:
-    """Return a task (every login reads checklists); 403 when `may` refuses the account."""
+    """Return a task (every login reads checklists); 403 when `may` refuses the account.
+
+    For a write (`may` given) the task is locked first: one write at a time per checklist, each
+    reading what the one before it committed (a tick, a move, a double tap on a slow link).
+    """
+    if may is not None:
+        lock_row(Task, task_id)
     task = db.first_or_404(task_query().where(Task.id == task_id))
     require(may, task)
     return task
@@ -44,6 +50,9 @@ def get_task(task_id: int, may: Rule | None = None) -> Task:
 
 def get_item(item_id: int, may: Rule | None = None) -> ChecklistItem:
     """Return a live (not removed) item with its task; 403 when `may` refuses the account."""
+    if may is not None and (task_id := db.session.scalar(
+            db.select(ChecklistItem.task_id).where(ChecklistItem.id == item_id))):
+        lock_row(Task, task_id)
     item = db.first_or_404(
         db.select(ChecklistItem)
         .where(ChecklistItem.id == item_id, ChecklistItem.removed_at.is_(None))

@@ -10,7 +10,17 @@ from danvan.extensions import db
 from danvan.formatting import AmountError, parse_amount
 from danvan.models import bp
 from danvan.models.forms import COUNT_MAX, OwnInitiativeForm
-from danvan.orm import Field, Initiative, Measure, Plan, Target, Unit, current_province_plan, record_change
+from danvan.orm import (
+    Field,
+    Initiative,
+    Measure,
+    Plan,
+    Target,
+    Unit,
+    current_province_plan,
+    lock_row,
+    record_change,
+)
 from danvan.plan.drafts import new_unit_plan
 from danvan.web import after_write, render_page
 
@@ -50,6 +60,7 @@ def own_new(unit_id: int):
         measure = Measure(form.measure.data)
         amount = _target_amount(form, measure)
         if amount is not None:
+            lock_row(Unit, unit.id)  # the unit's first two mô hình at once make one plan, not two
             plan = db.session.scalar(db.select(Plan).where(Plan.parent_plan_id == base.id,
                                                            Plan.owner_unit_id == unit.id))
             plan = plan or new_unit_plan(current_user, unit, base)

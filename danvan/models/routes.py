@@ -28,6 +28,7 @@ from danvan.orm import (
     Plan,
     ProgressEntry,
     current_province_plan,
+    lock_row,
     record_change,
 )
 from danvan.web import after_write, form_error, render_page
@@ -88,6 +89,8 @@ def allocations(initiative_id: int):
     form = allocation_form(initiative.targets, candidates, {}, formdata=request.form)
     if not form.validate():
         return form_error(PAGE, "live", **initiative_context(initiative, alloc_form=form))
+    # One allocation save of a mô hình at a time, over the shares as last committed.
+    lock_row(Initiative, initiative.id)
     existing = {(a.target_id, a.unit_id): a for a in db.session.scalars(
         db.select(Allocation).where(Allocation.target_id.in_([t.id for t in initiative.targets])))}
     changed = {}

@@ -41,7 +41,7 @@ from danvan.orm.report import (
 )
 from danvan.orm.progress import Allocation, House, ProgressEntry, Road, WorkStatus
 from danvan.orm.trace import Change, record_change
-from danvan.orm.util import utcnow
+from danvan.orm.util import claim_version, lock_row, utcnow
 
 __all__ = [
     "LOCAL_UNION_KINDS",
@@ -83,5 +83,7 @@ __all__ = [
     "UnitKind",
     "User",
     "record_change",
+    "claim_version",
+    "lock_row",
     "utcnow",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from danvan.access import Access, access, can_acknowledge, require
 from danvan.extensions import db
 from danvan.formatting import vn_sort_key
-from danvan.orm import Acknowledgement, Initiative, Plan, Unit, User, record_change
+from danvan.orm import Acknowledgement, Initiative, Plan, Unit, User, lock_row, record_change
 from danvan.plan import bp
 from danvan.plan.document import DOCUMENT, document_context, own_acknowledgement
 from danvan.plan.forms import AcknowledgeForm
@@ -35,6 +35,7 @@ def acknowledge(plan_id: int):
     plan = get_plan(plan_id)
     require(_may_acknowledge, plan)
     form = AcknowledgeForm()
+    lock_row(Unit, current_user.unit_id)  # a double tap records one quán triệt, not a database error
     existing = own_acknowledgement(plan)
     valid = form.validate_on_submit()
     if valid and not _in_plan_year(plan, form.briefed_on.data):

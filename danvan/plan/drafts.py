@@ -21,8 +21,9 @@ from danvan.orm import (
     TaskComment,
     Unit,
     User,
-    record_change,
+    claim_version,
     open_local_unions,
+    record_change,
     utcnow,
 )
 
@@ -36,26 +37,21 @@ LOCKED = {
 
 
 def bump_version(plan: Plan, seen_version: int | None) -> bool:
-    """Bump the plan's version if it is still `seen_version`; False means someone saved first."""
-    now = utcnow()
-    result = db.session.execute(
-        db.update(Plan).where(Plan.id == plan.id, Plan.version == seen_version)
-        .values(version=Plan.version + 1, edited_at=now)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    """Move the plan on from `seen_version` before a save; False means someone saved first."""
+    if not claim_version(plan, seen_version):
         return False
-    plan.version = seen_version + 1
-    plan.edited_at = now
+    plan.edited_at = utcnow()
     return True
 
 
-def transition(user: User, plan: Plan, status: PlanStatus, action: str, **detail) -> None:
-    """Move the plan to `status`, bump its version and record who did it."""
+def transition(user: User, plan: Plan, status: PlanStatus, action: str, **detail) -> bool:
+    """Move the plan to `status` and record who did it; False when it changed since it was loaded."""
     before = plan.status
+    if not bump_version(plan, plan.version):
+        return False
     plan.status = status
-    plan.version += 1
-    plan.edited_at = utcnow()
     record_change(user, action, "plan", plan.id, before=before, after=status, **detail)
+    return True
 
 
 def move_row(rows: list, row, step: int) -> None:

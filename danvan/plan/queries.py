@@ -47,7 +47,7 @@ def get_plan_to_edit(plan_id: int, may: Rule) -> Plan:
     return plan
 
 
-def get_plan_to_act(plan_id: int, may: Rule) -> Plan:
+def get_plan_to_act(plan_id: int, may: Rule | None) -> Plan:
     """Return a plan for a workflow step; 404, or 403 when `may` refuses (the step checks the state)."""
     plan = db.first_or_404(db.select(Plan).where(Plan.id == plan_id).options(selectinload(Plan.parent_plan)))
     require(may, plan)

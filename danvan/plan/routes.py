@@ -6,6 +6,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
+from danvan import clock
 from danvan.access import (
     Access,
     access,
@@ -17,7 +18,7 @@ from danvan.access import (
 )
 from danvan.extensions import db
 from danvan.forms import REQUIRED, too_long
-from danvan.orm import Plan, PlanStatus, utcnow
+from danvan.orm import Plan, PlanStatus
 from danvan.plan import bp
 from danvan.plan.document import DOCUMENT, RETURN_NOTE_LIMIT, actions_context, document_context
 from danvan.plan.drafts import copy_plan, transition
@@ -71,6 +72,14 @@ def _acted(plan: Plan, message: str = "", error: str = ""):
                        lambda: render_block(DOCUMENT, "actions", **actions_context(plan, message, error)))
 
 
+def _stale(plan_id: int):
+    """Someone changed the plan between loading it and this step: nothing was done."""
+    db.session.rollback()
+    fresh = get_plan_to_act(plan_id, may=None)
+    return _acted(fresh, error=f"Kế hoạch vừa được người khác sửa lúc {edited_at_text(fresh) or 'vừa rồi'}. "
+                               "Xem lại rồi thực hiện lại.")
+
+
 def _stale_step(plan: Plan) -> str | None:
     if request.form.get("version", type=int) != plan.version:
         return f"Kế hoạch vừa được người khác sửa lúc {edited_at_text(plan) or 'vừa rồi'}. Xem lại rồi thực hiện lại."
@@ -86,7 +95,8 @@ def submit(plan_id: int):
         return _acted(plan, error=f"Kế hoạch đang ở trạng thái “{plan.status.label}”, không trình được.")
     if error := _stale_step(plan):
         return _acted(plan, error=error)
-    transition(current_user, plan, PlanStatus.PENDING, "submit")
+    if not transition(current_user, plan, PlanStatus.PENDING, "submit"):
+        return _stale(plan_id)
     db.session.commit()
     return _acted(plan, "Đã trình Ban Thường vụ.")
 
@@ -104,8 +114,9 @@ def issue(plan_id: int):
     if not plan.code.strip() or plan.code.lstrip().startswith("…"):
         return _acted(plan, error="Kế hoạch chưa có số. Bộ phận soạn thảo cần điền số kế hoạch trước khi ban hành.")
     if plan.issued_on is None:
-        plan.issued_on = utcnow().date()
-    transition(current_user, plan, PlanStatus.ISSUED, "issue", issued_on=plan.issued_on)
+        plan.issued_on = clock.today()
+    if not transition(current_user, plan, PlanStatus.ISSUED, "issue", issued_on=plan.issued_on):
+        return _stale(plan_id)
     db.session.commit()
     return _acted(plan, "Đã ký ban hành kế hoạch.")
 
@@ -122,7 +133,8 @@ def return_plan(plan_id: int):
         return _acted(plan, error="Trả lại: " + REQUIRED)
     if len(note) > RETURN_NOTE_LIMIT:
         return _acted(plan, error="Ý kiến trả lại: " + too_long(RETURN_NOTE_LIMIT))
-    transition(current_user, plan, PlanStatus.DRAFT, "return", note=note)
+    if not transition(current_user, plan, PlanStatus.DRAFT, "return", note=note):
+        return _stale(plan_id)
     db.session.commit()
     return _acted(plan, "Đã trả lại kế hoạch để sửa.")
 

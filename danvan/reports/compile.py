@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from danvan.extensions import db
 from danvan.formatting import vn_sort_key
-from danvan.orm import Field, Unit, User, record_change, utcnow
+from danvan.orm import Field, Unit, User, lock_row, record_change, utcnow
 from danvan.orm.plan import FIELD_LABELS
 from danvan.orm.report import SECTIONS, CompiledReport, Report, ReportingPeriod, ReportStatus
 from danvan.reports.prefill import (
@@ -107,9 +107,12 @@ def excerpts(accepted: list[Report]) -> dict[str, str]:
 
 def compile_period(user: User, period: ReportingPeriod, regenerate_text: bool) -> CompiledReport:
     """Create or refresh the period's compiled report; keep edited narrative unless asked."""
+    # One compile of a period at a time, reading the compiled report as it was last committed.
+    lock_row(ReportingPeriod, period.id)
     reports = period_reports(period)
     accepted = [r for r in reports if r.status is ReportStatus.ACCEPTED]
-    compiled = db.session.scalar(db.select(CompiledReport).where(CompiledReport.period_id == period.id))
+    compiled = db.session.scalar(db.select(CompiledReport).where(CompiledReport.period_id == period.id)
+                                 .with_for_update().execution_options(populate_existing=True))
     new = compiled is None
     if new:
         compiled = CompiledReport(period_id=period.id)

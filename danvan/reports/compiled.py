@@ -9,7 +9,7 @@ from sqlalchemy import func
 from danvan.access import Access, access, can_review_reports
 from danvan.extensions import db
 from danvan.formatting import to_vietnam_time
-from danvan.orm import record_change, utcnow
+from danvan.orm import claim_version, record_change, utcnow
 from danvan.orm.report import CompiledReport, Report, ReportingPeriod, ReportStatus
 from danvan.reports import bp, exports
 from danvan.reports.compile import compile_period
@@ -68,14 +68,18 @@ def save_compiled(period_id: int):
     form = CompiledForm()
     if compiled.sent_at is not None:
         return form_error(PAGE, "narrative", status=409, **compiled_context(period, compiled, error=SENT))
-    if request.form.get("version", type=int) != compiled.version:
+    seen = request.form.get("version", type=int)
+    if seen != compiled.version:
         return form_error(PAGE, "narrative", **compiled_context(period, compiled, form=form, conflict=True))
     if not form.validate():
         return form_error(PAGE, "narrative", **compiled_context(period, compiled, form=form))
+    if not claim_version(compiled, seen):
+        db.session.rollback()
+        period, compiled = get_compiled_to_change(period_id)
+        return form_error(PAGE, "narrative", **compiled_context(period, compiled, form=form, conflict=True))
     for key, text in form.narrative().items():
         setattr(compiled, key, text)
     compiled.code = form.code.data or ""
-    compiled.version += 1
     compiled.saved_at = utcnow()
     record_change(current_user, "save", "compiled_report", compiled.id, version=compiled.version)
     db.session.commit()
@@ -89,9 +93,11 @@ def save_compiled(period_id: int):
 def send_compiled(period_id: int):
     """Mark the compiled report sent to the party mass-mobilisation board, which may then read it."""
     period, compiled = get_compiled_to_change(period_id)
-    if compiled.sent_at is None:
-        compiled.sent_at = utcnow()
-        compiled.sent_by_id = current_user.id
+    # Once, whoever clicks first: a repeated or simultaneous send changes nothing more.
+    sent = db.session.execute(
+        db.update(CompiledReport).where(CompiledReport.id == compiled.id, CompiledReport.sent_at.is_(None))
+        .values(sent_at=utcnow(), sent_by_id=current_user.id).execution_options(synchronize_session=False))
+    if sent.rowcount == 1:
         record_change(current_user, "send", "compiled_report", compiled.id)
         db.session.commit()
     return after_write(url_for("reports.compiled", period_id=period.id),

@@ -220,7 +220,9 @@ def save(report_id: int):
     if action == "submit" and not any(form.narrative()[key].strip() for key in RESULT_SECTIONS):
         form.economy.errors = ["Cần ghi kết quả ít nhất một lĩnh vực trước khi nộp."]
         return _refused(report, form=form)
-    save_draft(current_user, report, form.narrative(), form.extra_lines())
+    if not save_draft(current_user, report, form_version, form.narrative(), form.extra_lines()):
+        db.session.rollback()
+        return _refused(get_report(report_id), form=form, conflict=True)
     if action == "submit":
         submit(current_user, report, form_version)
     db.session.commit()
@@ -249,7 +251,11 @@ def review_report(report_id: int):
     if not accept and not form.comment.data:
         form.comment.errors = ["Vui lòng ghi lý do trả lại để đơn vị sửa."]
         return _refused(report, review_form=form)
-    review(current_user, report, accept, form.section.data or "", form.comment.data or "")
+    if not review(current_user, report, accept, form.section.data or "", form.comment.data or ""):
+        db.session.rollback()
+        report = get_report(report_id)
+        return _refused(report, status=409, error=f"Báo cáo vừa được người khác xử lý; hiện ở trạng thái "
+                                                  f"“{report.status.label}”.")
     db.session.commit()
     return _written(report, "Đã tiếp nhận báo cáo." if accept else "Đã trả lại báo cáo cho đơn vị.")
 

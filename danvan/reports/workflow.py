@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager
 from danvan.clock import today
 from danvan.extensions import db
 from danvan.formatting import to_vietnam_time
-from danvan.orm import OPEN_STATES, Plan, Unit, User, open_local_unions, record_change, utcnow
+from danvan.orm import OPEN_STATES, Plan, Unit, User, claim_version, open_local_unions, record_change, utcnow
 from danvan.orm.report import (
     EventKind,
     Report,
@@ -56,18 +56,24 @@ def create_period(user: User, plan: Plan, units: list[Unit], **fields) -> Report
     return period
 
 
-def save_draft(user: User, report: Report, narrative: dict, lines: list[tuple[str, int, str]]) -> None:
-    """Store the narrative and the unit's own numbers; the caller has checked state and version."""
+def save_draft(user: User, report: Report, seen_version: int, narrative: dict,
+               lines: list[tuple[str, int, str]]) -> bool:
+    """Store the narrative and the unit's own numbers if the report is still at `seen_version`.
+
+    False (nothing stored) when someone saved it first; the caller has checked its state.
+    """
+    if not claim_version(report, seen_version):
+        return False
     for key, value in narrative.items():
         setattr(report, key, value)
     report.lines = [ReportLine(position=i, label=label, amount=amount, measure=measure)
                     for i, (label, amount, measure) in enumerate(lines)]
     if report.status is ReportStatus.NOT_STARTED:
         report.status = ReportStatus.DRAFT
-    report.version += 1
     report.saved_at = utcnow()
     report.saved_by_id = user.id
     record_change(user, "save", "report", report.id, version=report.version, status=report.status)
+    return True
 
 
 def submit(user: User, report: Report, form_version: int) -> None:
@@ -91,10 +97,14 @@ def is_repeat_submit(report: Report, form_version: int | None) -> bool:
     return bool(last_submit) and last_submit[0].version == form_version
 
 
-def review(user: User, report: Report, accept: bool, section: str = "", comment: str = "") -> None:
-    """Accept a submitted report, or return it to its unit with a comment pinned to a section."""
+def review(user: User, report: Report, accept: bool, section: str = "", comment: str = "") -> bool:
+    """Accept a submitted report, or return it to its unit with a comment pinned to a section.
+
+    False (nothing stored) when the report changed since it was loaded (another reviewer).
+    """
+    if not claim_version(report, report.version):
+        return False
     report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    report.version += 1
     if not accept:
         # The unit edits again from live numbers; the old snapshot stays in no one's way.
         report.snapshot = None
@@ -105,6 +115,7 @@ def review(user: User, report: Report, accept: bool, section: str = "", comment:
     ))
     record_change(user, "accept" if accept else "return", "report", report.id,
                   section=section, comment=comment)
+    return True
 
 
 def owed_by(unit: Unit) -> list[tuple[Report, int]]:
