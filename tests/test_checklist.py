@@ -648,3 +648,39 @@ def test_checklist_shows_the_newest_issued_year_and_keeps_older_years_a_link_awa
     assert f'href="/units/{unit_id}/checklist?year=2022"' in page
     draft_year = client.get(f"/units/{unit_id}/checklist?year=2022").text
     assert "· năm 2022" in draft_year and "Nhà Nhân ái và tuyến đường thanh niên" in draft_year
+
+
+def test_a_reader_misses_no_change_when_two_writes_interleave(app):
+    """The stream reads events after the last id it saw: a write that took its id first but
+    would commit last must not be skipped (PostgreSQL hands out ids before commit)."""
+    import threading
+
+    first_added, second_done, reader_read = threading.Event(), threading.Event(), threading.Event()
+
+    def write(first: bool):
+        with app.test_request_context(method="POST"):
+            if not first:
+                first_added.wait(5)
+            task = db.session.get(Task, 1 if first else 2)  # two checklists: no row lock in common
+            user = db.session.scalar(db.select(User).where(User.username == "admin"))
+            events.announce(task, user, "task")
+            if first:
+                first_added.set()
+                reader_read.wait(2)  # a reader passes by now, if the other write got through
+            db.session.commit()
+            if not first:
+                second_done.set()
+            db.session.remove()
+
+    writers = [threading.Thread(target=write, args=(first,)) for first in (True, False)]
+    for w in writers:
+        w.start()
+    second_done.wait(10)
+    with app.app_context():
+        seen = [r.id for r in events.new_events(0)]
+        reader_read.set()
+        for w in writers:
+            w.join()
+        seen += [r.id for r in events.new_events(max(seen, default=0))]  # the stream's rule
+        every = db.session.scalars(db.select(LiveEvent.id).order_by(LiveEvent.id)).all()
+    assert len(every) == 2 and sorted(seen) == every

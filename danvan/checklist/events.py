@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import func
+from sqlalchemy import func, select
 
 from danvan.extensions import db
 from danvan.orm import LiveEvent, Task, User, utcnow
@@ -21,6 +21,8 @@ PAGE_HEADER = "X-Page"
 PAGE_ID = re.compile(r"[0-9a-f]{8,16}")
 PRUNE_EVERY = 100
 MAX_ROWS_PER_CHECK = 500
+# The advisory lock (any number the app uses for nothing else) that orders LiveEvent commits.
+EVENT_ORDER_LOCK = 382_2021
 
 
 def new_page_id() -> str:
@@ -34,9 +36,18 @@ def page_id(value: str | None) -> str:
 
 
 def announce(task: Task, user: User, part: str, item_id: int | None = None) -> None:
-    """Stamp the task's last change and log a LiveEvent for open pages, in the caller's transaction."""
+    """Stamp the task's last change and log a LiveEvent for open pages, in the caller's transaction.
+
+    Call it last, just before the commit. Readers take every event after the last id they saw,
+    so ids must become visible in id order: on PostgreSQL a transaction could otherwise take id 7
+    and commit after another took id 8, and a reader past 8 would never see 7. A transaction-wide
+    advisory lock, taken before the id, queues event writers until each commits (SQLite's
+    BEGIN IMMEDIATE already does).
+    """
     task.changed_at = utcnow()
     task.changed_by_id = user.id
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
     origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""
     event = LiveEvent(task_id=task.id, unit_id=task.unit_id, part=part, item_id=item_id, origin=origin)
     db.session.add(event)
