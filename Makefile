@@ -1,9 +1,12 @@
 # `make run`: set up and serve the app on http://127.0.0.1:5000 with the demo data.
-# `make test`: set up and run every test (browser tests use Debian's Chromium).
+# `make test`: set up and run every test (browser tests use Debian's Chromium), on SQLite and
+#   then on PostgreSQL at $(POSTGRES_TEST_URL) (skipped, saying so, when no server answers there).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := node_modules/htmx.org/dist/htmx.min.js
+# A PostgreSQL server the second test run may create databases on (role with CREATEDB).
+POSTGRES_TEST_URL ?= postgresql+psycopg://danvan:danvan@127.0.0.1:5432/postgres
 
 .PHONY: setup run test serve clean
 
@@ -30,6 +33,7 @@ serve: setup
 
 test: setup
 	$(BIN)/python -m pytest
+	TEST_DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
