@@ -86,6 +86,18 @@ def format_date(d: date | None) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
 
 
+def date_line(place: str, day: date | None, year: int | None = None) -> str:
+    """The place and date line of a document: "Trà Vinh, ngày 22 tháng 6 năm 2021".
+
+    Nghị định 30/2020: a day below 10 and the months 1 and 2 take a leading 0 (ngày 05 tháng 02);
+    an undated draft leaves room to write them in ("ngày … tháng … năm 2022").
+    """
+    if day is None:
+        return f"{place}, ngày … tháng … năm {year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
 def format_datetime(dt: datetime | None) -> str:
     """Write a naive-UTC or aware datetime in Vietnam time as "13:17 22/06/2021"."""
     if dt is None:

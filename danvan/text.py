@@ -87,3 +87,26 @@ def username_key(value: str) -> str:
 def small_id(value: str | None) -> int:
     """Return a database id given in a query string, or 0 for anything else (never an overflow)."""
     return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 18 else 0
+
+
+# Plan text marks emphasis as the seed does, *Dân vận khéo*: a pair of asterisks on one line.
+_EMPHASIS = re.compile(r"\*([^*\n]+)\*")
+
+
+def emphasis_runs(text: str | None) -> list[tuple[str, bool]]:
+    """Split text into (piece, italic) runs at its *…* marks; a lone asterisk stays as it is."""
+    runs: list[tuple[str, bool]] = []
+    position = 0
+    for match in _EMPHASIS.finditer(text or ""):
+        if match.start() > position:
+            runs.append((text[position:match.start()], False))
+        runs.append((match.group(1), True))
+        position = match.end()
+    if position < len(text or ""):
+        runs.append((text[position:], False))
+    return runs
+
+
+def without_emphasis(text: str | None) -> str:
+    """The text with its *…* marks taken out, for places that show it plainly (lists, exports)."""
+    return "".join(piece for piece, _italic in emphasis_runs(text))

@@ -11,18 +11,21 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
-from flask import Flask, Response, flash, redirect, render_template, request
+from flask import Flask, Response, flash, redirect, render_template, request, send_file
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from jinja2_fragments.flask import render_block, render_blocks
+from markupsafe import Markup, escape
 from sqlalchemy import text
 from werkzeug.routing import IntegerConverter
 
 from danvan import formatting
 from danvan.access import Access, access
 from danvan.extensions import db
+from danvan.text import emphasis_runs, without_emphasis
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,17 @@ class IdConverter(IntegerConverter):
 FRAGMENT_CSP = "default-src 'none'; frame-ancestors 'none'"
 # Where a refusal that no form can show is swapped in (templates/base.html).
 NOTICE = "#notice"
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(data: bytes, filename: str, mimetype: str) -> Response:
+    """Send a generated file (Word, Excel) as an attachment that no cache keeps."""
+    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def wants_fragment() -> bool:
@@ -108,11 +122,14 @@ def init_web(app: Flask) -> None:
         "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
 
+    app.jinja_env.filters["emphasis"] = emphasis_html
+    app.jinja_env.filters["plain"] = without_emphasis
     app.jinja_env.filters["number"] = formatting.format_number
     app.jinja_env.filters["vnd"] = formatting.format_vnd
     app.jinja_env.filters["vnd_short"] = formatting.format_vnd_short
     app.jinja_env.filters["date_vn"] = formatting.format_date
     app.jinja_env.filters["datetime_vn"] = formatting.format_datetime
+    app.jinja_env.globals["date_line"] = formatting.date_line
     app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -172,6 +189,12 @@ def init_web(app: Flask) -> None:
         """Return 200 'ok' when the app can query its database."""
         db.session.execute(text("SELECT 1"))
         return Response("ok\n", mimetype="text/plain")
+
+
+def emphasis_html(text: str | None) -> Markup:
+    """Plan text as HTML: escaped, its *…* marks as <em> (the only markup plan text has)."""
+    return Markup("").join(Markup("<em>{}</em>").format(piece) if italic else escape(piece)
+                           for piece, italic in emphasis_runs(text))
 
 
 def _is_document(response: Response) -> bool:

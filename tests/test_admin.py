@@ -240,7 +240,7 @@ def test_closing_a_unit_with_htmx_returns_the_unit_fragment(app, client, login_a
         (CANG_LONG, "31/02/2025", "Ngày không hợp lệ. Nhập như 22/06/2021."),
         (CANG_LONG, "2099-01-01", "Ngày ngừng hoạt động không được sau hôm nay."),
         ("Tỉnh đoàn Trà Vinh", "2025-07-01", "đơn vị trực thuộc đang hoạt động"),
-        ("Văn phòng Tỉnh đoàn", "2025-07-01", "không thể tự khoá mình"),
+        ("Văn phòng Tỉnh đoàn", "2025-07-01", "không thể tự khóa mình"),
     ],
 )
 def test_closing_is_refused_with_a_reason(app, client, login_as, unit_name, closed_on, message):
@@ -473,7 +473,7 @@ def test_disabling_a_login_ends_its_live_session_now(app, client, login_as):
     assert district.post("/login", data={"username": "canglong", "password": PASSWORD}).status_code == 200
     change = last_change(app, "user_disable")
     assert change.object_id == user_id and change.user.username == "admin"
-    assert "Đã khoá tài khoản canglong" in client.get("/admin/users").text
+    assert "Đã khóa tài khoản canglong" in client.get("/admin/users").text
 
 
 def test_disable_and_enable_with_htmx_return_the_row(app, client, login_as):
@@ -482,10 +482,10 @@ def test_disable_and_enable_with_htmx_return_the_row(app, client, login_as):
     response = client.post(f"/admin/users/{user_id}/disable", headers=HX)
     assert response.status_code == 200 and "<html" not in response.text
     assert response.text.lstrip().startswith(f'<tr id="user-{user_id}" class="closed">')
-    assert "bị khoá" in response.text and "Mở khoá</button>" in response.text
+    assert "bị khóa" in response.text and "Mở khóa</button>" in response.text
     response = client.post(f"/admin/users/{user_id}/enable", headers=HX)
     assert response.text.lstrip().startswith(f'<tr id="user-{user_id}">')
-    assert "Khoá</button>" in response.text
+    assert "Khóa</button>" in response.text
     with app.app_context():
         assert db.session.get(User, user_id).active is True
 
@@ -522,7 +522,7 @@ def test_an_admin_cannot_disable_themself(app, client, login_as):
     for headers in ({}, HX):
         response = client.post(f"/admin/users/{admin_id}/disable", headers=headers)
         assert response.status_code == 200
-        assert "Bạn không thể tự khoá tài khoản của mình." in response.text
+        assert "Bạn không thể tự khóa tài khoản của mình." in response.text
         assert ("<html" in response.text) is (headers == {})
     assert snapshot(app) == before
     assert client.get("/admin/users").status_code == 200

@@ -38,6 +38,7 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
     # plan: home, document, cascade, checklists, province view, live stream
     "home.index": ("/", {"GET": MEMBERS}),
     "plan.document": ("/plans/{own_plan}", {"GET": MEMBERS}),
+    "plan.document_docx": ("/plans/{own_plan}.docx", {"GET": MEMBERS}),
     "plan.cascade": ("/plans/{plan}/cascade", {"GET": MEMBERS}),
     "plan.acknowledge": ("/plans/{plan}/acknowledge", {"POST": ACKNOWLEDGERS}),
     "checklist.mine": ("/checklist", {"GET": MEMBERS}),

@@ -112,14 +112,14 @@ def disable_user(user_id: int):
     """Disable a login and end every live session of it now."""
     user = get_account(user_id)
     if user.id == current_user.id:
-        return _account_refused(user, "Bạn không thể tự khoá tài khoản của mình.")
+        return _account_refused(user, "Bạn không thể tự khóa tài khoản của mình.")
     if user.active:
         user.active = False
         end_all_sessions(user.id)
         record_change(current_user, "user_disable", "user", user.id, before={"active": True},
                       after={"active": False})
         db.session.commit()
-    return _after_account_change(user, f"Đã khoá tài khoản {user.username} và đăng xuất mọi phiên.")
+    return _after_account_change(user, f"Đã khóa tài khoản {user.username} và đăng xuất mọi phiên.")
 
 
 @bp.post("/users/<id:user_id>/enable")
@@ -134,7 +134,7 @@ def enable_user(user_id: int):
         record_change(current_user, "user_enable", "user", user.id, before={"active": False},
                       after={"active": True})
         db.session.commit()
-    return _after_account_change(user, f"Đã mở khoá tài khoản {user.username}.")
+    return _after_account_change(user, f"Đã mở khóa tài khoản {user.username}.")
 
 
 @bp.post("/users/<id:user_id>/reset-password")

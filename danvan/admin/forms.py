@@ -6,7 +6,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
-from danvan.forms import REQUIRED, ChoiceField, DateField, FlaskForm, TextField, required
+from danvan.forms import REQUIRED, ChoiceField, DateField, FlaskForm, TextField, optional_text, required
 from danvan.orm import UnitKind
 
 KIND_CHOICES = [SelectChoice("", "— Chọn loại đơn vị —")] + [
@@ -18,6 +18,8 @@ NO_PARENT = ""
 class UnitForm(FlaskForm):
     name = TextField("Tên đầy đủ", validators=required(200))
     short_name = TextField("Tên ngắn", validators=required(80))
+    code = TextField("Ký hiệu văn bản", validators=optional_text(40))
+    place = TextField("Địa danh", validators=optional_text(80))
     kind = ChoiceField("Loại đơn vị", choices=KIND_CHOICES, blank_message="Vui lòng chọn loại đơn vị.")
     # Validated by the view against the tree (open units, no cycles); a bad value gets a message.
     parent_id = SelectField("Trực thuộc", choices=[], validate_choice=False)

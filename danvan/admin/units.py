@@ -30,7 +30,8 @@ def get_unit(unit_id: int) -> Unit:
 
 
 def _unit_values(unit: Unit) -> dict:
-    return {"name": unit.name, "short_name": unit.short_name, "kind": unit.kind.value,
+    return {"name": unit.name, "short_name": unit.short_name, "code": unit.code, "place": unit.place,
+            "kind": unit.kind.value,
             "parent_id": unit.parent_id, "closed_on": unit.closed_on}
 
 
@@ -90,8 +91,9 @@ def add_unit():
     valid = form.validate_on_submit()
     if _check_unit(form, None, units) and valid:
         position = db.session.scalar(db.select(func.coalesce(func.max(Unit.position), 0))) + 1
-        unit = Unit(name=form.name.data, short_name=form.short_name.data, kind=UnitKind(form.kind.data),
-                    parent_id=form.parent_value(), position=position)
+        unit = Unit(name=form.name.data, short_name=form.short_name.data, code=form.code.data,
+                    place=form.place.data, kind=UnitKind(form.kind.data), parent_id=form.parent_value(),
+                    position=position)
         db.session.add(unit)
         db.session.flush()
         record_change(current_user, "unit_create", "unit", unit.id, before=None, after=_unit_values(unit))
@@ -106,8 +108,8 @@ def _unit_page(unit: Unit, form: UnitForm | None = None, close_form: CloseUnitFo
                message: str | None = None, reopen_error: str | None = None):
     units = all_units()
     if form is None:
-        form = UnitForm(formdata=None, name=unit.name, short_name=unit.short_name, kind=unit.kind.value,
-                        parent_id=str(unit.parent_id or ""))
+        form = UnitForm(formdata=None, name=unit.name, short_name=unit.short_name, code=unit.code,
+                        place=unit.place, kind=unit.kind.value, parent_id=str(unit.parent_id or ""))
     exclude = {unit.id} | descendant_ids(unit, units)
     _parent_choices(form, units, exclude)
     if unit.parent_id and unit.parent_id not in exclude and unit.parent and unit.parent.closed_on:
@@ -144,6 +146,8 @@ def edit_unit(unit_id: int):
         before = _unit_values(unit)
         unit.name = form.name.data
         unit.short_name = form.short_name.data
+        unit.code = form.code.data
+        unit.place = form.place.data
         unit.kind = UnitKind(form.kind.data)
         unit.parent_id = form.parent_value()
         after = _unit_values(unit)
@@ -174,7 +178,7 @@ def close_unit(unit_id: int):
             field.errors.append(f"Còn {open_children} đơn vị trực thuộc đang hoạt động: "
                                 "hãy chuyển hoặc cho ngừng hoạt động trước.")
         elif unit.id == current_user.unit_id:
-            field.errors.append("Tài khoản của bạn thuộc đơn vị này; không thể tự khoá mình.")
+            field.errors.append("Tài khoản của bạn thuộc đơn vị này; không thể tự khóa mình.")
         else:
             disabled = [u for u in unit.users if u.active]
             unit.closed_on = field.data
@@ -190,7 +194,7 @@ def close_unit(unit_id: int):
                           disabled_logins=[u.username for u in disabled])
             db.session.commit()
             return _after_unit_change(unit, f"Đơn vị {unit.name} ngừng hoạt động từ "
-                                            f"{format_date(unit.closed_on)}; đã khoá {len(disabled)} tài khoản.")
+                                            f"{format_date(unit.closed_on)}; đã khóa {len(disabled)} tài khoản.")
     return _unit_page(unit, close_form=form)
 
 
@@ -214,5 +218,5 @@ def reopen_unit(unit_id: int):
         record_change(current_user, "unit_reopen", "unit", unit.id, before=before, after={"closed_on": None})
         db.session.commit()
         return _after_unit_change(unit, f"Đã mở lại đơn vị {unit.name}. Các tài khoản của đơn vị "
-                                        "vẫn bị khoá cho đến khi được mở từng tài khoản.")
+                                        "vẫn bị khóa cho đến khi được mở từng tài khoản.")
     return _unit_page(unit, reopen_error=error)

@@ -45,7 +45,8 @@ def seed_demo() -> bool:
 def _load_units() -> dict[str, Unit]:
     units: dict[str, Unit] = {}
     for position, (key, parent, kind, name, short, _username) in enumerate(data.UNITS):
-        unit = Unit(kind=kind, name=name, short_name=short, position=position,
+        code, place = data.DOCUMENT_CODES.get(key, ("", ""))
+        unit = Unit(kind=kind, name=name, short_name=short, position=position, code=code, place=place,
                     parent=units[parent] if parent else None)
         db.session.add(unit)
         units[key] = unit

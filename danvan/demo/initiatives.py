@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from danvan.extensions import db
+from danvan.plan.drafts import new_unit_plan
 from danvan.orm import (
     Allocation,
     Field,
@@ -16,7 +17,6 @@ from danvan.orm import (
     Initiative,
     Measure,
     Plan,
-    PlanStatus,
     ProgressEntry,
     Road,
     Target,
@@ -122,13 +122,8 @@ def load(units: dict[str, Unit]) -> None:
     for key, field, title, measure, amount, label, achieved in OWN:
         unit = units[key]
         if key not in own_plans:
-            own_plans[key] = Plan(
-                year=plan.year, code="…-KH/" + unit.short_name, title=f"{plan.title} của {unit.name}",
-                place=plan.place, status=PlanStatus.DRAFT, owner_unit=unit, standing_unit=unit,
-                parent_plan_id=plan.id, issuer_heading=unit.name.upper(),
-                organisation_heading=plan.organisation_heading,
-                basis=f"Căn cứ Kế hoạch số {plan.code} ({SAMPLE}).")
-            db.session.add(own_plans[key])
+            own_plans[key] = new_unit_plan(None, unit, plan)
+            own_plans[key].basis = f"Căn cứ Kế hoạch số {plan.code} ({SAMPLE})."
         target = Target(position=0, measure=measure, amount=amount, label=label)
         db.session.add(Initiative(
             plan=own_plans[key], field=field, position=len(own_plans[key].initiatives), title=title,

@@ -31,13 +31,26 @@ UNITS = [
     ("duyenhai", "tinhdoan", UnitKind.DISTRICT, "Huyện đoàn Duyên Hải", "Huyện đoàn Duyên Hải", "duyenhai"),
     ("dhtravinh", "tinhdoan", UnitKind.AFFILIATED, "Đoàn Trường Đại học Trà Vinh",
      "Đoàn Trường Đại học Trà Vinh", "dhtravinh"),
-    ("congan", "tinhdoan", UnitKind.AFFILIATED, "Đoàn Thanh niên Công an tỉnh", "Đoàn Công an tỉnh", None),
+    ("congan", "tinhdoan", UnitKind.AFFILIATED, "Đoàn Thanh niên Công an tỉnh", "Đoàn Thanh niên Công an tỉnh",
+     None),
     ("khoicq", "tinhdoan", UnitKind.AFFILIATED, "Đoàn Khối các cơ quan tỉnh", "Đoàn Khối các cơ quan tỉnh", None),
     ("danvantu", None, UnitKind.OUTSIDE, "Ban Dân vận Tỉnh ủy Trà Vinh", "Ban Dân vận Tỉnh ủy", "danvantu"),
     ("bcd", None, UnitKind.OUTSIDE,
      "Ban Chỉ đạo Quy chế dân chủ ở cơ sở và phong trào thi đua “Dân vận khéo” tỉnh Trà Vinh",
      "Ban Chỉ đạo QCDC tỉnh", None),
 ]
+
+# Document code (ký hiệu) and place name of the units that issue plans and reports; the
+# administrator sets these for a real tree (Quản trị › Tổ chức đơn vị).
+DOCUMENT_CODES = {
+    "tinhdoan": ("TĐTN", "Trà Vinh"), "btv": ("TĐTN", "Trà Vinh"), "tckt": ("TCKT", "Trà Vinh"),
+    "vanphong": ("VP", "Trà Vinh"), "tuyengiao": ("TG", "Trà Vinh"), "phongtrao": ("PT", "Trà Vinh"),
+    "thieunhi": ("TTN-TH", "Trà Vinh"), "chidoancq": ("CĐCQ", "Trà Vinh"), "congdoancq": ("CĐCS", "Trà Vinh"),
+    "tptravinh": ("ThĐ", "Trà Vinh"), "txduyenhai": ("TXĐ", "Duyên Hải"), "canglong": ("HĐ", "Càng Long"),
+    "cauke": ("HĐ", "Cầu Kè"), "tieucan": ("HĐ", "Tiểu Cần"), "chauthanh": ("HĐ", "Châu Thành"),
+    "caungang": ("HĐ", "Cầu Ngang"), "tracu": ("HĐ", "Trà Cú"), "duyenhai": ("HĐ", "Duyên Hải"),
+    "dhtravinh": ("ĐTN", "Trà Vinh"), "congan": ("ĐTN", "Trà Vinh"), "khoicq": ("ĐK", "Trà Vinh"),
+}
 
 ADMIN_USERNAMES = {"admin"}
 
@@ -55,9 +68,9 @@ PLAN = dict(
         "khéo” tỉnh Trà Vinh năm 2021, Ban Thường vụ Tỉnh đoàn xây dựng Kế hoạch thực hiện phong "
         "trào thi đua “Dân vận khéo” năm 2021 cụ thể như sau:"
     ),
-    initiatives_intro="Ban Thường vụ Tỉnh đoàn thực hiện 04 mô hình “Dân vận khéo” trong năm 2021 gồm:",
+    initiatives_intro="Ban Thường vụ Tỉnh đoàn thực hiện 04 mô hình “*Dân vận khéo*” trong năm 2021 gồm:",
     closing=(
-        "Trên đây là kế hoạch thực hiện phong trào thi đua “Dân vận khéo” năm 2021 của Ban "
+        "Trên đây là kế hoạch thực hiện phong trào thi đua “*Dân vận khéo*” năm 2021 của Ban "
         "Thường vụ Tỉnh đoàn."
     ),
     signer_on_behalf="TM. BAN THƯỜNG VỤ TỈNH ĐOÀN",
@@ -98,13 +111,13 @@ CONTENTS = [
      "toàn xã hội, tăng cường sự gắn bó mật thiết giữa Đảng, Nhà nước với Nhân dân."),
     (Field.POLITICAL_SYSTEM,
      "tuyên truyền, phổ biến các chủ trương, đường lối của Đảng, chính sách, pháp luật của Nhà nước "
-     "về “Dân vận khéo” đến từng cán bộ, đoàn viên, thanh niên phù hợp với nhiệm vụ của công tác "
+     "về “*Dân vận khéo*” đến từng cán bộ, đoàn viên, thanh niên phù hợp với nhiệm vụ của công tác "
      "đoàn và phong trào thanh thiếu nhi, nêu cao ý thức, thái độ trong tiếp xúc, vận động cán bộ, "
      "đoàn viên, thanh niên và Nhân dân tích cực tham gia xây dựng Đảng, xây dựng chính quyền và "
-     "hệ thống chính trị vững mạnh gắn đây mạnh việc “Học tập và làm theo tư tưởng, đạo đức, phong "
-     "cách Hồ Chí Minh”, Nghị quyết Trung ương 4 (Khóa XII) “về tăng cường xây dựng, chỉnh đốn "
+     "hệ thống chính trị vững mạnh gắn đây mạnh việc “*Học tập và làm theo tư tưởng, đạo đức, phong "
+     "cách Hồ Chí Minh*”, Nghị quyết Trung ương 4 (Khóa XII) “*về tăng cường xây dựng, chỉnh đốn "
      "Đảng; ngăn chặn, đẩy lùi sự suy thoái về tư tưởng chính trị, đạo đức, lối sống, những biểu "
-     "hiện “tự diễn biến”, “tự chuyển hóa” trong nội bộ”."),
+     "hiện “tự diễn biến”, “tự chuyển hóa” trong nội bộ*”."),
 ]
 
 # key, field, title, wording in section III, lead, coordinating, [(measure, amount, label, approx)]
@@ -135,7 +148,7 @@ LOCAL_KINDS = [UnitKind.DISTRICT, UnitKind.AFFILIATED]
 # coordinating unit keys, initiative keys
 ASSIGNMENTS = [
     ("Cấp tỉnh", "tckt", "Xây dựng và triển khai Kế hoạch",
-     "Xây dựng Kế hoạch thực hiện phong trào thi đua “Dân vận khéo” triển khai đến các huyện, "
+     "Xây dựng Kế hoạch thực hiện phong trào thi đua “*Dân vận khéo*” triển khai đến các huyện, "
      "thị, thành đoàn và đoàn trực thuộc quán triệt thực hiện.", [], []),
     ("Cấp tỉnh", "tckt", "Bộ phận thường trực, chế độ báo cáo",
      "Giao Ban Tổ chức – Kiểm tra Tỉnh đoàn làm bộ phận thường trực, phối hợp với các ban, trung "
@@ -144,7 +157,7 @@ ASSIGNMENTS = [
      ["vanphong", "tuyengiao", "phongtrao", "thieunhi"], []),
     ("Cấp tỉnh", "tuyengiao", "Tuyên truyền phong trào thi đua",
      "Giao Ban Tuyên giáo tham mưu Ban Thường vụ Tỉnh đoàn tổ chức tuyên truyền về việc thực hiện "
-     "phong trào thi đua “Dân vận khéo” trong hệ thống Đoàn theo tinh thần Kế hoạch này và các văn "
+     "phong trào thi đua “*Dân vận khéo*” trong hệ thống Đoàn theo tinh thần Kế hoạch này và các văn "
      "bản khác có liên quan.", [], []),
     ("Cấp tỉnh", "phongtrao", "Nhà Nhân ái và tuyến đường thanh niên",
      "Giao Ban Phong trào tham mưu Ban Thường vụ Tỉnh đoàn triển khai thực hiện Mô hình vận động "
@@ -159,14 +172,14 @@ ASSIGNMENTS = [
      ["congdoancq"], ["office"]),
     ("Các Huyện, Thị, Thành đoàn và Đoàn trực thuộc", None, "Xây dựng kế hoạch, mô hình của đơn vị",
      "Các Huyện, Thị, Thành đoàn và Đoàn trực thuộc căn cứ Kế hoạch này và kế hoạch của Ban Chỉ đạo "
-     "Quy chế dân chủ ở cơ sở và Phong trào thi đua “Dân vận khéo” cùng cấp xây dựng kế hoạch, mô "
-     "hình triển khai thực hiện phong trào thi đua “Dân vận khéo” phù hợp với tình hình thực tế "
+     "Quy chế dân chủ ở cơ sở và Phong trào thi đua “*Dân vận khéo*” cùng cấp xây dựng kế hoạch, mô "
+     "hình triển khai thực hiện phong trào thi đua “*Dân vận khéo*” phù hợp với tình hình thực tế "
      "của địa phương, đơn vị; vận động cán bộ, đoàn viên, hội viên, thanh niên đang làm việc trong "
      "hệ thống chính trị có những giải pháp, biện pháp sáng tạo trong công tác vận động, công tác "
      "dân vận gắn với nhiệm vụ chính trị trong cơ quan, đơn vị, ngành.", [], []),
     ("Các Huyện, Thị, Thành đoàn và Đoàn trực thuộc", None, "Báo cáo kết quả trong báo cáo năm",
      "Các Huyện, Thị, Thành đoàn và Đoàn trực thuộc báo cáo kết quả triển khai thực hiện phong "
-     "trào thi đua “Dân vận khéo” lồng ghép trong báo cáo năm gửi về Ban Thường vụ Tỉnh đoàn (qua "
+     "trào thi đua “*Dân vận khéo*” lồng ghép trong báo cáo năm gửi về Ban Thường vụ Tỉnh đoàn (qua "
      "Ban Tổ chức – Kiểm tra Tỉnh đoàn tổng hợp).", ["tckt"], []),
 ]
 

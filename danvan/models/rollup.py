@@ -128,8 +128,14 @@ class PlanRollup:
 
 
 def percent(actual: int, target: int) -> int:
-    """Whole percent of actual over target (0 when the target is 0), not capped."""
-    return actual * 100 // target if target > 0 else 0
+    """Whole percent of actual over target, rounded half up (27,8 % → 28), not capped above.
+
+    It says 100 only once the target is met: 99,6 % of it shows as 99. 0 when the target is 0.
+    """
+    if target <= 0:
+        return 0
+    rounded = (actual * 200 + target) // (2 * target)
+    return min(rounded, 99) if actual < target else rounded
 
 
 def measure_sums(totals: Iterable[TargetTotal]) -> dict[Measure, tuple[int, int]]:

@@ -54,6 +54,10 @@ class Unit(db.Model):
     kind: Mapped[UnitKind] = mapped_column(enum_type(UnitKind))
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(80))
+    # Ký hiệu in its documents' numbers ("382-KH/TĐTN-TCKT": TĐTN issues, TCKT drafts) and the
+    # place name of their date line ("Càng Long, ngày …"); set by the administrator.
+    code: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    place: Mapped[str] = mapped_column(String(80), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
     closed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -89,7 +89,8 @@ class Plan(db.Model):
     # The unit that keeps the plan running and compiles its reports (bộ phận thường trực).
     standing_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     parent_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id"), index=True)
-    # The two lines of the official header: the issuing body, and the organisation above it.
+    # The two lines of the official header: the issuing body (left) and the name of the
+    # organisation, "ĐOÀN TNCS HỒ CHÍ MINH", where a state document has the national motto (right).
     issuer_heading: Mapped[str] = mapped_column(String(200))
     organisation_heading: Mapped[str] = mapped_column(String(200))
     basis: Mapped[str] = mapped_column(Text, default="")

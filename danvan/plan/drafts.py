@@ -173,12 +173,19 @@ def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]
 
 
 def new_unit_plan(user: User, unit: Unit, base: Plan) -> Plan:
-    """Create a unit's own draft plan "căn cứ" `base`, on its first own mô hình."""
-    plan = Plan(year=base.year, code=f"…-KH/{unit.short_name}", title=f"{base.title} của {unit.name}",
-                place=base.place, status=PlanStatus.DRAFT, owner_unit_id=unit.id,
+    """Create a unit's own draft plan "căn cứ" `base`, on its first own mô hình.
+
+    Its header is the unit's own: its document code and place (set by the administrator; "…"
+    for the clerk to fill when unset), reported to the province's issuing and standing units.
+    """
+    plan = Plan(year=base.year, code=f"…-KH/{unit.code or '…'}", title=f"{base.title} của {unit.name}",
+                place=unit.place or base.place, status=PlanStatus.DRAFT, owner_unit_id=unit.id,
                 standing_unit_id=unit.id, parent_plan_id=base.id,
                 issuer_heading=unit.name.upper(), organisation_heading=base.organisation_heading,
-                basis=f"Căn cứ Kế hoạch số {base.code} của {base.issuer_heading.title()}.")
+                basis=f"Căn cứ Kế hoạch số {base.code} của {base.issuer_heading.title()}.",
+                archive_note="Lưu: VT.")
+    upper = [u for u in (base.owner_unit, base.standing_unit) if u is not None]
+    plan.recipients = [Recipient(position=n, text=f"{u.name} (b/c);") for n, u in enumerate(upper)]
     db.session.add(plan)
     db.session.flush()
     record_change(user, "create", "plan", plan.id, parent=base.id, draft=True)

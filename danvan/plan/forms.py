@@ -29,7 +29,7 @@ class HeaderForm(FlaskForm):
     place = TextField("Địa danh", validators=required(80))
     issued_on = DateField("Ngày ban hành", validators=[Optional()])
     issuer_heading = TextField("Cơ quan ban hành", validators=required(200))
-    organisation_heading = TextField("Tổ chức cấp trên", validators=required(200))
+    organisation_heading = TextField("Tên tổ chức (dòng đầu bên phải)", validators=required(200))
     basis = LongTextField("Căn cứ", validators=optional_text(5000))
     initiatives_intro = LongTextField("Lời dẫn phần III (mô hình)", validators=optional_text(5000))
     closing = LongTextField("Đoạn kết", validators=optional_text(5000))

@@ -23,6 +23,7 @@ from danvan.plan import bp
 from danvan.plan.document import DOCUMENT, RETURN_NOTE_LIMIT, actions_context, document_context
 from danvan.plan.drafts import copy_plan, transition
 from danvan.plan.editor import edited_at_text
+from danvan.plan.word_document import plan_docx
 from danvan.plan.queries import (
     get_plan,
     get_plan_to_act,
@@ -31,7 +32,7 @@ from danvan.plan.queries import (
     province_plan_of_year,
 )
 from danvan.text import clean_text
-from danvan.web import after_write, render_page
+from danvan.web import DOCX, after_write, download, render_page
 
 
 @bp.get("/plans")
@@ -63,6 +64,14 @@ def index():
 def document(plan_id: int):
     """Return a plan laid out like the official document, printable on A4."""
     return render_template(DOCUMENT, **document_context(get_plan(plan_id)))
+
+
+@bp.get("/plans/<id:plan_id>.docx")
+@access(Access.MEMBER)
+def document_docx(plan_id: int):
+    """Return the plan as a Word document in the layout of the printed plan."""
+    plan = get_plan(plan_id)
+    return download(plan_docx(plan), f"Kế hoạch {plan.code.replace('/', '-')}.docx", DOCX)
 
 
 def _acted(plan: Plan, message: str = "", error: str = ""):

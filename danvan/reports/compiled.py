@@ -15,10 +15,8 @@ from danvan.reports import bp, exports
 from danvan.reports.compile import compile_period
 from danvan.reports.forms import CompiledForm
 from danvan.reports.queries import compiled_of, get_compiled, get_compiled_to_change, get_period
-from danvan.reports.routes import DOCX, download
-from danvan.web import after_write, form_error, render_page
+from danvan.web import DOCX, XLSX, after_write, download, form_error, render_page
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = "reports/compiled.html"
 SENT = "Báo cáo tổng hợp của kỳ này đã gửi Ban Dân vận Tỉnh ủy; không thay đổi được nữa."
 

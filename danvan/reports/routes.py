@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Response, request, send_file, url_for
+from flask import request, url_for
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -54,19 +52,11 @@ from danvan.reports.workflow import (
     submitted_late,
     today,
 )
-from danvan.web import after_write, form_error, render_page
+from danvan.web import DOCX, after_write, download, form_error, render_page
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REPORT = "reports/report.html"
 STATE_FILTERS = [(s.value, s.label) for s in ReportStatus] + [("late", "Trễ hạn")]
 RESULT_SECTIONS = [key for key, _label in SECTIONS[:4]]
-
-
-def download(data: bytes, filename: str, mimetype: str) -> Response:
-    """Send a generated file as an attachment that no cache keeps."""
-    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _last_return(report: Report) -> ReportEvent | None:

@@ -30,7 +30,7 @@ def test_district_records_a_handed_over_house_and_the_province_sees_it(browser, 
         btv = desk.new_page()
         log_in(btv, live_server, "btv")
         btv.get_by_role("link", name="Mô hình", exact=True).click()
-        assert btv.get_by_text("26 căn / 90 căn · 28%").is_visible()
+        assert btv.get_by_text("26 căn / 90 căn · 29%").is_visible()
     finally:
         desk.close()
 
