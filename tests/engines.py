@@ -13,6 +13,7 @@ import itertools
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -124,7 +125,7 @@ class Postgres:
     def create(self, directory: Path | None = None) -> str:
         name = f"{self.prefix}{next(self.numbers)}"
         with self._admin() as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._drop(con, name)
             con.execute(f'CREATE DATABASE "{name}"')
         return self._url(name)
 
@@ -134,14 +135,28 @@ class Postgres:
             con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._name(source)}"')
         return self._url(name)
 
+    def _drop(self, con, name: str) -> None:
+        """Drop a database, ending its connections; wait out an autovacuum worker on it (a backend
+        of the server's own role, which only pg_signal_backend may end)."""
+        import psycopg
+
+        for attempt in range(40):
+            try:
+                con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                if attempt == 39:
+                    raise
+                time.sleep(0.25)
+
     def drop(self, url: str) -> None:
         with self._admin() as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{self._name(url)}" WITH (FORCE)')
+            self._drop(con, self._name(url))
 
     def restore(self, url: str, pristine: str) -> None:
         name = self._name(url)
         with self._admin() as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self._drop(con, name)
             con.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self._name(pristine)}"')
 
     def content(self, url: str) -> tuple[str, dict[str, int]]:
