@@ -54,8 +54,10 @@ def base_config(instance_path: str) -> dict:
         "COMPRESS_MIMETYPES": ["text/html", "text/plain", "text/css", "application/javascript"],
         "COMPRESS_MIN_SIZE": 300,
         "COMPRESS_BR_LEVEL": 5,
-        # Failed logins allowed per account in the window before it waits.
-        "LOGIN_FAILURE_LIMIT": 10,
+        # Failed logins of one account from one device or address before each further one
+        # doubles the wait (auth/throttle.py), and of one address across all accounts.
+        "LOGIN_FAILURE_LIMIT": 5,
+        "LOGIN_ADDRESS_LIMIT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     }
 

@@ -24,7 +24,8 @@ from werkzeug.routing import IntegerConverter
 
 from danvan import formatting
 from danvan.access import Access, access
-from danvan.extensions import db
+from danvan.auth.sessions import user_of_ended_session
+from danvan.extensions import db, login_manager
 from danvan.text import emphasis_runs, without_emphasis
 
 log = logging.getLogger(__name__)
@@ -156,6 +157,10 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         log.warning("CSRF rejected: %s %s (%s)", request.method, request.path, error.description)
+        if not current_user.is_authenticated and user_of_ended_session() is not None:
+            # The session ended while the form was open (its token went with it): to the login page,
+            # keeping what was typed where the form asked for that (auth.sessions.keep_typed_text).
+            return login_manager.unauthorized()
         if request.htmx:
             # The page's token is stale (new login elsewhere): reload it instead of failing silently.
             return Response(status=204, headers={"HX-Refresh": "true"})

@@ -406,7 +406,12 @@ def test_creating_a_login_shows_a_random_password_once_and_it_works(app, client,
     assert '"username": "nguoi.moi"' in last_change(app, "user_create").detail
     person = app.test_client()
     assert person.post("/login", data={"username": "nguoi.moi", "password": PASSWORD}).status_code == 200
-    assert person.post("/login", data={"username": "Nguoi.Moi", "password": password}).status_code == 302
+    first = person.post("/login", data={"username": "Nguoi.Moi", "password": password})
+    assert first.status_code == 302 and first.location.endswith("/account/password")
+    # A one-time password: the account sets its own before anything else.
+    assert person.get("/").location.endswith("/account/password")
+    assert person.post("/account/password", data={"current": password, "new": "một câu mật khẩu của tôi"}
+                       ).status_code == 302
     assert "<h1>Huyện đoàn Cầu Kè</h1>" in person.get("/").text
     # Two new logins never share a password.
     again = client.post("/admin/users", data={"username": "nguoi2", "unit_id": str(unit_id)})

@@ -1,11 +1,13 @@
 """Logging in and out, sessions that really end, throttling, passwords."""
 
+import re
+
 import pytest
 
 from danvan.auth import passwords
 from danvan.auth.passwords import hash_password, password_problem, verify_password
 from danvan.extensions import db
-from danvan.orm import LoginSession, User
+from danvan.orm import Change, LoginSession, User
 from tests.conftest import PASSWORD
 from tests.factories import user_by_name
 
@@ -220,3 +222,95 @@ def test_a_real_deployment_starts_with_create_unit_and_create_user(empty_db_url)
     assert client.post("/login", data={"username": "quantri", "password": password}).status_code == 302
     with app.app_context():
         db.engine.dispose()
+
+
+# --- accounts that look after themselves (issue: inboxes, reminders, accounts) -----------------
+
+def test_one_time_passwords_are_read_out_without_look_alikes():
+    from danvan.auth.passwords import one_time_password
+
+    seen = {one_time_password() for _ in range(50)}
+    assert len(seen) == 50
+    for password in seen:
+        assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", password)
+        assert not set(password) & set("il1o0")
+
+
+def test_a_storm_from_one_address_does_not_lock_the_owner_out(app, client):
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    for n in range(30):
+        client.post("/login", data={"username": "cauke", "password": f"sai {n}"}, environ_base=attacker)
+    assert "Đăng nhập sai quá nhiều lần" in client.post(
+        "/login", data={"username": "cauke", "password": PASSWORD}, environ_base=attacker).text
+    owner = app.test_client()
+    answer = owner.post("/login", data={"username": "cauke", "password": PASSWORD},
+                        environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert answer.status_code == 302
+
+
+def test_one_address_trying_many_names_is_slowed_as_a_whole(app, client):
+    spray = {"REMOTE_ADDR": "203.0.113.7"}
+    names = ["tracu", "tieucan", "cauke", "canglong", "chauthanh", "caungang", "duyenhai"]
+    for n in range(21):
+        client.post("/login", data={"username": names[n % len(names)], "password": "sai"}, environ_base=spray)
+    page = client.post("/login", data={"username": "tptravinh", "password": PASSWORD}, environ_base=spray)
+    assert "Đăng nhập sai quá nhiều lần" in page.text
+
+
+def test_a_known_device_is_not_slowed_by_failures_from_its_address(app, client, login_as):
+    login_as("cauke")
+    client.post("/logout")
+    assert client.get_cookie("danvan_device") is not None
+    stranger = app.test_client()
+    for n in range(30):
+        stranger.post("/login", data={"username": "cauke", "password": f"sai {n}"})
+    # Same address (127.0.0.1), but this browser logged in here before.
+    assert client.post("/login", data={"username": "cauke", "password": PASSWORD}).status_code == 302
+
+
+def test_the_administrator_sees_and_clears_a_throttle(app, client, login_as):
+    victim = app.test_client()
+    for n in range(8):
+        victim.post("/login", data={"username": "tracu", "password": f"sai {n}"})
+    login_as("admin")
+    page = client.get("/admin/throttles").text
+    assert "tracu" in page and ">5<" in page and "Cho đăng nhập lại" in page  # throttled tries are not counted
+    response = client.post("/admin/throttles/clear", data={"username": "tracu", "address": "127.0.0.1",
+                                                            "device": ""})
+    assert response.status_code == 302
+    assert victim.post("/login", data={"username": "tracu", "password": PASSWORD}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Change).where(Change.action == "throttle_clear"))
+
+
+def test_a_locked_account_is_told_so_after_the_right_password_only(app, client):
+    with app.app_context():
+        user = user_by_name("tracu")
+        user.active = False
+        db.session.commit()
+    wrong = client.post("/login", data={"username": "tracu", "password": "sai"}).text
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in wrong and "đã bị khóa" not in wrong
+    right = client.post("/login", data={"username": "tracu", "password": PASSWORD}).text
+    assert "Tài khoản này đã bị khóa" in right and "quản trị viên" in right
+
+
+def test_an_account_with_a_one_time_password_sets_its_own_first(app, client, login_as):
+    with app.app_context():
+        user_by_name("tracu").must_change_password = True
+        db.session.commit()
+    first = client.post("/login", data={"username": "tracu", "password": PASSWORD})
+    assert first.location.endswith("/account/password")
+    assert client.get("/reports").location.endswith("/account/password")
+    assert client.get("/", headers={"HX-Request": "true"}).headers["HX-Redirect"].endswith("/account/password")
+    page = client.get("/account/password").text
+    assert "mật khẩu cấp một lần" in page and "Đổi mật khẩu" in page
+    assert client.post("/account/password", data={"current": PASSWORD, "new": "câu mật khẩu mới của Trà Cú"}
+                       ).status_code == 302
+    assert client.get("/reports").status_code == 200
+    with app.app_context():
+        assert user_by_name("tracu").must_change_password is False
+
+
+def test_change_password_is_in_the_header_menu(client, login_as):
+    login_as("canglong")
+    assert 'href="/account/password">Đổi mật khẩu</a>' in client.get("/").text

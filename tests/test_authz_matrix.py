@@ -114,6 +114,8 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
     "admin.disable_user": ("/admin/users/{user_a}/disable", {"POST": ADMIN}),
     "admin.enable_user": ("/admin/users/{user_a}/enable", {"POST": ADMIN}),
     "admin.reset_password": ("/admin/users/{user_a}/reset-password", {"POST": ADMIN}),
+    "admin.throttles": ("/admin/throttles", {"GET": ADMIN}),
+    "admin.clear_throttle": ("/admin/throttles/clear", {"POST": ADMIN}),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import date
 from io import BytesIO
 
@@ -25,7 +26,7 @@ from danvan.orm.report import (
 from danvan.reports.exports import plain_text
 from danvan.reports.prefill import live_numbers
 from tests import factories as f
-from tests.conftest import HX
+from tests.conftest import HX, PASSWORD
 
 PERIOD = "Báo cáo tổng kết năm 2021"
 
@@ -811,3 +812,66 @@ def test_checklist_text_of_an_older_snapshot_keeps_the_tasks():
     assert checklist_text({"done": 1, "total": 3}) == "1/3 nhiệm vụ hoàn thành"
     assert checklist_text({"done": 2, "total": 2, "items_done": 12, "items": 15}) == (
         "12/15 việc cần làm đã xong, 2/2 nhiệm vụ hoàn thành")
+
+
+# Nothing typed is lost across an ended session ------------------------------------------------
+
+def _csrf_login(client, username: str, next_path: str = ""):
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get("/login").text)
+    return client.post(f"/login{next_path}", data={"csrf_token": token, "username": username,
+                                                   "password": PASSWORD})
+
+
+@pytest.mark.parametrize("how", ["session ended", "idle timeout"])
+def test_a_report_typed_across_an_ended_session_is_saved_after_logging_in(db_url, how):
+    from datetime import timedelta
+
+    from danvan.orm import LoginSession
+    from tests.conftest import csrf_token_from, make_app
+
+    app = make_app(db_url, WTF_CSRF_ENABLED=True,
+                   PERMANENT_SESSION_LIFETIME=timedelta(seconds=1 if how == "idle timeout" else 3600))
+    client = app.test_client()
+    assert _csrf_login(client, "canglong").status_code == 302
+    report_id = rid(app, "canglong")
+    token = csrf_token_from(client.get(f"/reports/{report_id}").text)
+    if how == "session ended":
+        with app.app_context():
+            db.session.execute(db.update(LoginSession).values(ended_at=db.func.now()))
+            db.session.commit()
+    else:
+        time.sleep(2)  # the signed cookie is older than the idle lifetime: Flask drops the session
+    typed = "Kết quả gõ trong lúc phiên đăng nhập hết hạn"
+    answer = client.post(f"/reports/{report_id}", data={"csrf_token": token, "version": "1", "action": "draft",
+                                                         "economy": typed})
+    assert answer.status_code == 302 and f"next=/reports/{report_id}" in answer.location
+    assert "expired=1" in answer.location
+    login_page = client.get(answer.location).text
+    assert "Phiên đăng nhập đã hết hạn" in login_page
+    assert state(app, report_id)[2] == ""  # nothing saved yet, nothing lost either
+    again = _csrf_login(client, "canglong", answer.location.split("/login", 1)[1])
+    assert again.status_code == 302 and again.location == f"/reports/{report_id}"
+    page = client.get(again.location).text
+    assert "Đã lưu bản nháp báo cáo bạn gõ trước khi phiên đăng nhập hết hạn." in page
+    assert state(app, report_id)[:1] == (ReportStatus.DRAFT,) and state(app, report_id)[2] == typed
+
+
+def test_kept_text_never_overwrites_a_newer_save(app, client, login_as):
+    from danvan.orm import KeptDraft
+
+    report_id = rid(app, "canglong")
+    login_as("canglong")
+    post_report(client, report_id, 1, economy="Bản mới hơn")  # saved meanwhile: version 1 → 2
+    client.post("/logout")
+    with app.app_context():
+        db.session.add(KeptDraft(user_id=f.user_by_name("canglong").id, report_id=report_id, version=1,
+                                 form_data='{"economy": "Bản cũ đã giữ", "version": "1"}'))
+        db.session.commit()
+    answer = client.post("/login", data={"username": "canglong", "password": PASSWORD})
+    assert answer.status_code == 302
+    assert state(app, report_id)[2] == "Bản mới hơn"
+    page = client.get(f"/reports/{report_id}").text
+    assert "Nội dung bạn vừa gõ (chưa được lưu)" in page and "Bản cũ đã giữ" in page
+    assert "vẫn được giữ" in page  # what the login said

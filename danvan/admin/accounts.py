@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-
-from flask import url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
@@ -14,7 +12,8 @@ from danvan.access import Access, access
 from danvan.admin import bp
 from danvan.admin.forms import AccountForm, UserForm
 from danvan.admin.queries import open_units, users_with_last_login
-from danvan.auth.passwords import hash_password
+from danvan.auth import throttle
+from danvan.auth.passwords import hash_password, one_time_password
 from danvan.auth.sessions import end_all_sessions
 from danvan.extensions import db
 from danvan.orm import LoginSession, Unit, User, record_change, utcnow
@@ -25,11 +24,6 @@ from danvan.web import after_write, render_page, wants_fragment
 def get_account(user_id: int) -> User:
     """Return any login with its unit, or 404; the view is admin-only."""
     return db.first_or_404(db.select(User).where(User.id == user_id).options(selectinload(User.unit)))
-
-
-def generate_password() -> str:
-    """Return a random one-time password: 16 URL-safe characters, about 96 bits."""
-    return secrets.token_urlsafe(12)
 
 
 
@@ -92,9 +86,10 @@ def add_user():
         elif db.session.scalar(db.select(User.id).where(User.username == key)):
             form.username.errors.append(f"Tên đăng nhập {key} đã có.")
         if unit is not None and not form.username.errors:
-            password = generate_password()
+            password = one_time_password()
             user = User(username=key, full_name=form.full_name.data, unit_id=unit.id,
-                        is_admin=form.is_admin.data, password_hash=hash_password(password))
+                        is_admin=form.is_admin.data, password_hash=hash_password(password),
+                        must_change_password=True)
             db.session.add(user)
             db.session.flush()
             record_change(current_user, "user_create", "user", user.id, before=None,
@@ -142,9 +137,11 @@ def enable_user(user_id: int):
 def reset_password(user_id: int):
     """Give a login a new random password, shown once, and end its other sessions."""
     user = get_account(user_id)
-    password = generate_password()
+    password = one_time_password()
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    # The owner sets their own at the next login; an administrator resetting their own is its owner.
+    user.must_change_password = user.id != current_user.id
     keep = current_user.login_session_id if user.id == current_user.id else None
     end_all_sessions(user.id, keep=keep)
     record_change(current_user, "user_reset_password", "user", user.id)
@@ -199,3 +196,37 @@ def edit_user(user_id: int):
         message = f"Đã lưu tài khoản {user.username}."
         return after_write(url_for("admin.users"), message, lambda: _account_page(user, message=message))
     return _account_page(user, form=form)
+
+
+def _throttles_page(message: str | None = None):
+    config = current_app.config
+    now = utcnow()
+    rows = []
+    for row in throttle.throttled_sources():
+        left = int(throttle.wait_after(row.failures, config["LOGIN_FAILURE_LIMIT"], row.last, now).total_seconds())
+        rows.append({**row._asdict(), "wait": f"{left // 60} phút {left % 60} giây" if left else "–"})
+    return render_page("admin/throttles.html", "throttles", rows=rows, message=message,
+                       free=config["LOGIN_FAILURE_LIMIT"],
+                       window=int(config["LOGIN_FAILURE_WINDOW"].total_seconds() // 60))
+
+
+@bp.get("/throttles")
+@access(Access.ADMIN)
+def throttles():
+    """Return the accounts with recent wrong passwords, by source, and how long each must wait."""
+    return _throttles_page()
+
+
+@bp.post("/throttles/clear")
+@access(Access.ADMIN)
+def clear_throttle():
+    """Let one account log in again from one source at once (the owner, on the telephone)."""
+    key = username_key(request.form.get("username", ""))[:64]
+    address, device = request.form.get("address", "")[:64], request.form.get("device", "")[:64]
+    cleared = throttle.clear_source(key, address, device)
+    if cleared:
+        record_change(current_user, "throttle_clear", "user", None, username=key, address=address,
+                      failures=cleared)
+    db.session.commit()
+    message = f"Đã cho {key} đăng nhập lại." if cleared else "Không còn lần sai nào để xóa."
+    return after_write(url_for("admin.throttles"), message, lambda: _throttles_page(message))

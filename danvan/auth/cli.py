@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import getpass
-import secrets
 
 import click
 from flask import Flask
 
-from danvan.auth.passwords import hash_password, password_problem
+from danvan.auth.passwords import hash_password, one_time_password, password_problem
 from danvan.auth.sessions import end_all_sessions
 from danvan.extensions import db
 from danvan.orm import Unit, UnitKind, User, record_change, utcnow
@@ -17,7 +16,7 @@ from danvan.text import clean_text, username_key
 
 def _read_password(generate: bool, username: str, unit: Unit) -> str:
     if generate:
-        return secrets.token_urlsafe(12)
+        return one_time_password()
     password = getpass.getpass("Mật khẩu mới: ")
     if problem := password_problem(password, username, unit.short_name):
         raise click.ClickException(problem)
@@ -45,7 +44,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"Tên đăng nhập {key} đã có.")
         password = _read_password(generate, key, unit)
         user = User(username=key, full_name=name, unit_id=unit.id, is_admin=admin,
-                    password_hash=hash_password(password))
+                    password_hash=hash_password(password), must_change_password=generate)
         db.session.add(user)
         db.session.flush()
         record_change(None, "create_user", "user", user.id, username=key, unit=unit.name)
@@ -64,6 +63,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException("Không có tài khoản này.")
         password = _read_password(generate, user.username, user.unit)
         user.password_hash = hash_password(password)
+        user.must_change_password = generate  # a printed one-time password is for one login only
         user.password_changed_at = utcnow()
         end_all_sessions(user.id)
         record_change(None, "set_password", "user", user.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import unicodedata
 
@@ -56,6 +57,15 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
 def needs_rehash(stored_hash: str) -> bool:
     """Return True when the hash was made with weaker parameters than today's."""
     return _hasher.check_needs_rehash(stored_hash)
+
+
+# Letters and digits a person reads over the phone without doubt: no i, l, 1, o, 0.
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def one_time_password(groups: int = 4, size: int = 4) -> str:
+    """Return a random one-time password like "k7qm-x4tf-hr9w-pz3e": about 79 bits, read in groups."""
+    return "-".join("".join(secrets.choice(READABLE) for _ in range(size)) for _ in range(groups))
 
 
 def password_problem(password: str, *context_words: str) -> str | None:

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import delete, func
 
 from danvan.access import Access, access
-from danvan.auth import bp
+from danvan.auth import bp, throttle
 from danvan.auth.forms import LoginForm, PasswordChangeForm
 from danvan.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
-from danvan.auth.sessions import end_all_sessions, end_session, start_session
+from danvan.auth.sessions import TYPED_RESTORERS, end_all_sessions, end_session, start_session
 from danvan.extensions import db
-from danvan.orm import LoginFailure, User, record_change, utcnow
+from danvan.orm import User, record_change, utcnow
 from danvan.text import username_key
 
 LOGIN_FAILED = "Tên đăng nhập hoặc mật khẩu không đúng."
-LOGIN_THROTTLED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+LOGIN_THROTTLED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+ACCOUNT_LOCKED = ("Tài khoản này đã bị khóa. Vui lòng liên hệ quản trị viên (Văn phòng Tỉnh đoàn) "
+                  "để được mở lại.")
 
 
 def safe_next(target: str | None) -> str | None:
@@ -31,14 +32,6 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _too_many_failures(key: str) -> bool:
-    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
-    count = db.session.scalar(
-        db.select(func.count()).where(LoginFailure.username_key == key, LoginFailure.at >= since)
-    )
-    return count >= current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @access(Access.PUBLIC)
 def login():
@@ -49,28 +42,41 @@ def login():
     error = None
     if form.validate_on_submit():
         key = username_key(form.username.data)[:64]
-        if _too_many_failures(key):
-            error = LOGIN_THROTTLED
+        if wait := throttle.waiting(key):
+            minutes = max(1, round(wait.total_seconds() / 60))
+            error = LOGIN_THROTTLED.format(minutes=minutes)
         else:
             user = db.session.scalar(db.select(User).where(User.username == key))
             stored, user_id = (user.password_hash, user.id) if user else (None, None)
             # The attempt counts as a failure before the slow check (argon2: ~0.3 s, 64 MiB), and
             # that short write commits first: no write lock is held while the hash runs, so a
             # crowd logging in at once neither queues behind it nor hits "database is locked".
-            db.session.add(LoginFailure(username_key=key))
+            throttle.record_failure(key)
             db.session.commit()
             ok = verify_password(stored, form.password.data)
             user = db.session.get(User, user_id) if ok else None
-            if ok and user.active:
+            if ok and not user.active:
+                # The right password: the owner may know that the account is locked, and by whom to ask.
+                error = ACCOUNT_LOCKED
+            elif ok:
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(form.password.data)
-                db.session.execute(delete(LoginFailure).where(LoginFailure.username_key == key))
+                throttle.clear(key)
                 start_session(user)
                 record_change(user, "login", "user", user.id)
                 db.session.commit()
-                return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
-            error = LOGIN_FAILED
-    return render_template("auth/login.html", form=form, error=error)
+                for restore in TYPED_RESTORERS:  # what the user typed when the session had ended
+                    if message := restore(user):
+                        flash(message)
+                target = (url_for("auth.password") if user.must_change_password
+                          else safe_next(request.args.get("next")) or url_for("home.index"))
+                response = redirect(target)
+                throttle.remember_device(response, throttle.device_id())
+                return response
+            else:
+                error = LOGIN_FAILED
+    return render_template("auth/login.html", form=form, error=error,
+                           expired=request.args.get("expired") == "1")
 
 
 @bp.post("/logout")
@@ -99,9 +105,26 @@ def password():
         else:
             user.password_hash = hash_password(form.new.data)
             user.password_changed_at = utcnow()
+            user.must_change_password = False
             end_all_sessions(user.id, keep=user.login_session_id)
             record_change(user, "password_change", "user", user.id)
             db.session.commit()
             flash("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất.")
             return redirect(url_for("home.index"))
-    return render_template("auth/password.html", form=form)
+    return render_template("auth/password.html", form=form, first=current_user.must_change_password)
+
+
+# Where an account that must set its own password may still go.
+OPEN_WHILE_CHANGING = frozenset({"auth.password", "auth.logout", "assets.asset", "healthz", "auth.login"})
+
+
+@bp.before_app_request
+def insist_on_own_password():
+    """An account given a one-time password sets its own before anything else."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_WHILE_CHANGING):
+        target = url_for("auth.password")
+        if request.headers.get("HX-Request") == "true":
+            return Response(status=204, headers={"HX-Redirect": target})
+        return redirect(target)
+    return None

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 
-from flask import current_app, request, session, url_for
-from flask import Response, redirect
-from flask_login import login_user, logout_user
+from flask import Response, current_app, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
 from sqlalchemy import update
 
 from danvan.config import SESSION_REFRESH_INTERVAL
@@ -70,10 +71,52 @@ def load_user(session_id: str) -> User | None:
     return user
 
 
+# What a blueprint keeps of a write that arrives after the session has ended: endpoint → keep(user),
+# and what it does with it at that user's next login: restore(user) → a message, or None.
+TYPED_KEEPERS: dict[str, Callable[[User], None]] = {}
+TYPED_RESTORERS: list[Callable[[User], str | None]] = []
+
+
+def keep_typed_text(endpoint: str, keep: Callable[[User], None], restore: Callable[[User], str | None]) -> None:
+    """Ask that what is typed into `endpoint`'s form is not lost when the session has ended."""
+    TYPED_KEEPERS[endpoint] = keep
+    TYPED_RESTORERS.append(restore)
+
+
+def user_of_ended_session() -> User | None:
+    """Return the account whose (validly signed) session cookie this is, though its session has ended.
+
+    Read only to keep what the user typed; it never logs anyone in. The cookie is SameSite=Lax,
+    so another site's form cannot send it.
+    """
+    raw = request.cookies.get(current_app.config["SESSION_COOKIE_NAME"])
+    serializer = current_app.session_interface.get_signing_serializer(current_app)
+    try:
+        data = serializer.loads(raw) if raw and serializer else {}
+    except BadSignature:
+        return None
+    session_id = data.get("_user_id") if isinstance(data, dict) else None
+    if not isinstance(session_id, str):
+        return None
+    user = db.session.scalar(db.select(User).join(LoginSession).where(LoginSession.id == session_id))
+    return user if user is not None and user.active else None
+
+
 @login_manager.unauthorized_handler
 def unauthorized() -> Response:
-    """Send an anonymous visitor to the login page; htmx requests get a full-page redirect."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    """Send an anonymous visitor to the login page; htmx requests get a full-page redirect.
+
+    A write that arrives after the session ended keeps what was typed, when its blueprint asked
+    for that (`keep_typed_text`): the login page then says the session expired, and the next
+    login saves it.
+    """
+    expired = None
+    if request.method == "POST" and (keep := TYPED_KEEPERS.get(request.endpoint)):
+        if (user := user_of_ended_session()) is not None:
+            keep(user)
+            expired = "1"
+    path = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    target = url_for("auth.login", next=path, expired=expired)
     if request.headers.get("HX-Request") == "true":
         return Response(status=204, headers={"HX-Redirect": target})
     return redirect(target)

@@ -5,6 +5,7 @@ The mô hình class is `Initiative` (never "Model") so it cannot be confused wit
 
 from danvan.orm.cascade import Acknowledgement
 from danvan.orm.checklist import ChecklistItem, LiveEvent, TaskComment
+from danvan.orm.inbox import KeptDraft, Reminder
 from danvan.orm.org import (
     LOCAL_UNION_KINDS,
     LoginFailure,
@@ -44,6 +45,8 @@ from danvan.orm.trace import Change, record_change
 from danvan.orm.util import claim_version, lock_row, utcnow
 
 __all__ = [
+    "KeptDraft",
+    "Reminder",
     "LOCAL_UNION_KINDS",
     "OPEN_STATES",
     "Acknowledgement",

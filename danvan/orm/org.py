@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from danvan.extensions import db
@@ -83,6 +83,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Given a one-time password: it must set its own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Where reminders are also mailed, when the deployment has a mail server (optional).
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     unit: Mapped[Unit] = relationship(back_populates="users")
 
@@ -118,6 +122,9 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username_key: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Who tried: the browser's device id once it has logged in here before, else its address.
+    address: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
+    device: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 def open_local_unions() -> list[Unit]:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from danvan.reports import compiled, routes  # noqa: E402,F401
+from danvan.reports import compiled, kept, routes  # noqa: E402,F401

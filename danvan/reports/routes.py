@@ -18,7 +18,7 @@ from danvan.access import (
     is_read_only,
 )
 from danvan.extensions import db
-from danvan.orm import OPEN_STATES, Plan
+from danvan.orm import OPEN_STATES, KeptDraft, Plan
 from danvan.orm.report import (
     SECTION_LABELS,
     SECTIONS,
@@ -32,6 +32,7 @@ from danvan.orm.report import (
 from danvan.reports import bp, exports
 from danvan.reports.compile import period_reports
 from danvan.reports.forms import PeriodForm, ReportForm, ReviewForm
+from danvan.reports.kept import kept_for, kept_form
 from danvan.reports.prefill import checklist_text, live_numbers
 from danvan.reports.queries import (
     compiled_of,
@@ -187,7 +188,10 @@ def period(period_id: int):
 @access(Access.MEMBER)
 def report(report_id: int):
     """Return a report: the form for its unit while open, else the read-only report and its history."""
-    return render_page(REPORT, "report_body", **report_context(get_report(report_id)))
+    report = get_report(report_id)
+    # Typed before a session ended and not saved (someone saved meanwhile): shown beside it.
+    kept = kept_for(current_user, report)
+    return render_page(REPORT, "report_body", **report_context(report, typed=kept_form(kept) if kept else None))
 
 
 @bp.post("/reports/<id:report_id>")
@@ -215,6 +219,8 @@ def save(report_id: int):
         return _refused(get_report(report_id), form=form, conflict=True)
     if action == "submit":
         submit(current_user, report, form_version)
+    db.session.execute(db.delete(KeptDraft).where(KeptDraft.user_id == current_user.id,
+                                                  KeptDraft.report_id == report.id))
     db.session.commit()
     return _written(report, "Đã nộp báo cáo." if action == "submit" else "Đã lưu bản nháp.")
 

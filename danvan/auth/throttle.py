@@ -1,0 +1,110 @@
+"""Login throttling that slows an attacker without locking the owner out.
+
+Failures are counted per account *and* per source: the browser's device id once it has logged
+in here before (a signed cookie), else its address. After a few free tries each further failure
+doubles the wait, up to 15 minutes. An owner on a known device is not slowed by a storm from
+elsewhere, and a storm from one address across many names is slowed as a whole. Counted in the
+database, so the limits hold across server processes.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, request
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import delete, func
+
+from danvan.extensions import db
+from danvan.orm import LoginFailure, utcnow
+
+DEVICE_COOKIE = "danvan_device"
+MAX_WAIT = timedelta(minutes=15)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="danvan.device")
+
+
+def device_id() -> str:
+    """The id of this browser if it has logged in here before (a signed cookie), else ""."""
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    try:
+        value = _serializer().loads(raw) if raw else ""
+    except BadSignature:
+        return ""
+    return value if isinstance(value, str) and len(value) <= 64 else ""
+
+
+def remember_device(response, device: str) -> None:
+    """After a successful login: keep the browser's device id for a year (HttpOnly, signed)."""
+    config = current_app.config
+    response.set_cookie(DEVICE_COOKIE, _serializer().dumps(device or secrets.token_urlsafe(16)),
+                        max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=config.get("SESSION_COOKIE_SECURE", False))
+
+
+def address() -> str:
+    return (request.remote_addr or "")[:64]
+
+
+def _wait(failures: int, free: int) -> timedelta:
+    if failures < free:
+        return timedelta(0)
+    return min(timedelta(seconds=2 ** (failures - free)), MAX_WAIT)
+
+
+def wait_after(failures: int, free: int, last: datetime, now: datetime) -> timedelta:
+    """How long is still to wait after `failures` failures, the last at `last` (0 if none)."""
+    return max(timedelta(0), last + _wait(failures, free) - now)
+
+
+def _count(*where) -> tuple[int, datetime | None]:
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return db.session.execute(
+        db.select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.at >= since, *where)).one()
+
+
+def waiting(key: str) -> timedelta:
+    """How long this source must still wait before it may try `key` again (0: it may now)."""
+    config = current_app.config
+    device, where = device_id(), address()
+    by_source = LoginFailure.device == device if device else (LoginFailure.address == where) & (
+        LoginFailure.device == "")
+    rules = [(_count(LoginFailure.username_key == key, by_source), config["LOGIN_FAILURE_LIMIT"])]
+    if not device:
+        rules.append((_count(LoginFailure.address == where, LoginFailure.device == ""),
+                      config["LOGIN_ADDRESS_LIMIT"]))
+    now = utcnow()
+    return max([timedelta(0)] + [wait_after(n, free, last, now) for (n, last), free in rules if last])
+
+
+def record_failure(key: str) -> None:
+    db.session.add(LoginFailure(username_key=key, address=address(), device=device_id()))
+
+
+def clear(key: str) -> None:
+    """A right password from this source forgets its failures for the account."""
+    device = device_id()
+    by_source = LoginFailure.device == device if device else LoginFailure.address == address()
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username_key == key, by_source))
+
+
+def throttled_sources() -> list:
+    """Every (account, source) with failures in the window, most failures first (for the admin)."""
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return db.session.execute(
+        db.select(LoginFailure.username_key, LoginFailure.address, LoginFailure.device,
+                  func.count().label("failures"), func.max(LoginFailure.at).label("last"))
+        .where(LoginFailure.at >= since)
+        .group_by(LoginFailure.username_key, LoginFailure.address, LoginFailure.device)
+        .order_by(func.count().desc())
+    ).all()
+
+
+def clear_source(key: str, address_: str, device: str) -> int:
+    """The administrator forgets one account's failures from one source; return how many."""
+    return db.session.execute(delete(LoginFailure).where(
+        LoginFailure.username_key == key, LoginFailure.address == address_, LoginFailure.device == device)
+    ).rowcount
