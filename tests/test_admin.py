@@ -325,6 +325,8 @@ def admin_requests(app):
         ("post", f"/admin/users/{user_id}/disable", {}),
         ("post", f"/admin/users/{user_id}/enable", {}),
         ("post", f"/admin/users/{user_id}/reset-password", {}),
+        ("get", "/admin/throttles", {}),
+        ("post", "/admin/throttles/clear", {"username": "canglong", "address": "127.0.0.1", "device": ""}),
     ]
 
 
