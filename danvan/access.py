@@ -228,6 +228,16 @@ def can_review_report(user: User, report: Report) -> bool:
     return can_review_reports(user, report.period.plan)
 
 
+def can_remind_for_initiative(user: User, initiative: Initiative) -> bool:
+    """A lead board (and the standing unit) chases the units behind on its mô hình."""
+    return can_edit_initiative(user, initiative)
+
+
+def can_answer_reminder(user: User, reminder) -> bool:
+    """A reminder is seen and dismissed by the unit it was sent to."""
+    return can_write_for(user, reminder.unit_id)
+
+
 def can_read_compiled(user: User, plan: Plan, compiled: CompiledReport | None) -> bool:
     """The party mass-mobilisation board reads a compiled report once it has been sent to it."""
     if can_read_all_reports(user, plan):

@@ -188,6 +188,13 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
     assignment = Assignment(plan_id=own_plan.id, section="Cấp huyện", position=0, text="Giao việc",
                             short_title="Giao việc", unit_id=a.id)
     db.session.add_all([purpose, recipient, assignment])
+    # A reminder the organisation board sent to A.
+    from danvan.orm import Reminder
+
+    reminder = Reminder(sender_user_id=tckt.id, sender_unit_id=tckt.unit_id, unit_id=a.id,
+                        text="Đề nghị nộp báo cáo", report_id=draft.id)
+    db.session.add(reminder)
+    db.session.flush()
     # A disabled login of district A: logged in first, then disabled (see make_world).
     make_user("khoa", a, password=PASSWORD)
     db.session.commit()
@@ -198,7 +205,7 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
         house_initiative=house_initiative.id, road_initiative=road_initiative.id,
         period=period.id, draft=draft.id, draft_version=draft.version, submitted=submitted.id,
         b_draft=b_draft.id, period2=second.id, compiled=compiled.id, compiled_version=compiled.version,
-        user_a=canglong.id, purpose=purpose.id, recipient=recipient.id, assignment=assignment.id,
+        user_a=canglong.id, reminder=reminder.id, purpose=purpose.id, recipient=recipient.id, assignment=assignment.id,
     )
     assert db.session.get(Unit, a.id) and db.session.get(User, canglong.id)
 

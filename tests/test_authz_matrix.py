@@ -27,6 +27,7 @@ HOUSE_ROAD_ADDERS = frozenset({"phongtrao", "canglong", "cauke"})
 # Receiving units of plan 382 that acknowledge it for themselves (not its issuer BTV, not read-only).
 ACKNOWLEDGERS = frozenset({"admin", "tckt", "phongtrao", "canglong", "cauke", "dhtravinh"})
 NOBODY = frozenset()
+WRITERS = MEMBERS - {"danvantu"}  # every login but the read-only outside body
 
 # endpoint -> (url template, {method: allowed actors}); everyone else must be refused.
 ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
@@ -37,6 +38,11 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
     "auth.password": ("/account/password", {"GET": MEMBERS, "POST": MEMBERS}),
     # plan: home, document, cascade, checklists, province view, live stream
     "home.index": ("/", {"GET": MEMBERS}),
+    "home.remind_period": ("/periods/{period}/remind", {"GET": BOARD_WORK, "POST": BOARD_WORK}),
+    "home.remind_initiative": ("/initiatives/{initiative}/remind", {"GET": A_AND_ADMIN, "POST": A_AND_ADMIN}),
+    "home.dismiss_reminder": ("/reminders/{reminder}/dismiss", {"POST": A_AND_ADMIN}),
+    "home.seen_reminders": ("/reminders/seen", {"POST": WRITERS}),
+    "home.sent_reminders": ("/reminders/sent", {"GET": MEMBERS}),
     "plan.document": ("/plans/{own_plan}", {"GET": MEMBERS}),
     "plan.document_docx": ("/plans/{own_plan}.docx", {"GET": MEMBERS}),
     "plan.cascade": ("/plans/{plan}/cascade", {"GET": MEMBERS}),
@@ -150,6 +156,8 @@ def post_data(endpoint: str, ids: dict) -> dict:
                                "units": [str(ids["unit_a"])]},
         "reports.save": {"version": str(ids["draft_version"]), "economy": "Đã lưu", "action": "draft"},
         "reports.review_report": {"action": "accept"},
+        "home.remind_period": {"unit": [str(ids["unit_a"])], "text": "Đề nghị nộp báo cáo"},
+        "home.remind_initiative": {"unit": [str(ids["unit_a"])], "text": "Đề nghị cập nhật kết quả"},
         "reports.save_compiled": {"version": str(ids["compiled_version"]), "economy": "Tổng hợp"},
         "admin.add_unit": {"name": "Đoàn Ma trận", "short_name": "Ma trận", "kind": "affiliated", "parent_id": ""},
         "admin.edit_unit": {"name": "Huyện đoàn Càng Long mới", "short_name": "Càng Long",

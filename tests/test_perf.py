@@ -101,8 +101,9 @@ def query_counts(db_url: str) -> dict[str, int]:
 def test_s3_queries_per_page_do_not_grow_with_ten_times_the_data(db_url, scaled_db):
     small, large = query_counts(db_url), query_counts(scaled_db)
     assert small == large
-    # A unit's home gathers shares, whole-mô hình totals, tasks, reports and plans: its own cap.
-    assert all(n <= (30 if key.endswith("  ") else 20) for key, n in small.items()), small
+    # A unit's home gathers "Cần làm ngay", shares, whole-mô hình totals, tasks, reports and plans:
+    # its own cap.
+    assert all(n <= (40 if key.endswith("  ") else 20) for key, n in small.items()), small
 
 
 def test_province_view_shows_one_plan_at_a_time_latest_first(scaled_db, tmp_path):

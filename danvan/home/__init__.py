@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("home", __name__)
 
-from danvan.home import routes  # noqa: E402,F401
+from danvan.home import reminders, routes  # noqa: E402,F401

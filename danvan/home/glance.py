@@ -3,14 +3,29 @@ targets vs results, checklist, quán triệt and reports, in a fixed number of q
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from dataclasses import dataclass
 
-from danvan.checklist.completion import counts, task_done
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+
+from danvan.checklist.completion import completion, counts, task_done
 from danvan.clock import today
 from danvan.extensions import db
-from danvan.models.rollup import plan_rollup
-from danvan.orm import OPEN_STATES, Acknowledgement, Assignment, Plan, Report, ReportingPeriod, ReportStatus, Task
+from danvan.models.rollup import percent, plan_rollup, totals_for
+from danvan.orm import (
+    OPEN_STATES,
+    Acknowledgement,
+    Assignment,
+    Initiative,
+    Plan,
+    Report,
+    ReportingPeriod,
+    ReportStatus,
+    Task,
+    Unit,
+)
 from danvan.plan.queries import receiving_unit_ids
+from danvan.reports.workflow import days_late
 
 
 def province_glance(plan: Plan) -> dict:
@@ -53,3 +68,45 @@ def province_glance(plan: Plan) -> dict:
         overdue = today() > period.due_on
         glance["reports_late"] = sum(by_state.get(s, 0) for s in OPEN_STATES) if overdue else 0
     return glance
+
+
+@dataclass
+class Standing:
+    """How far one unit is on the plan: its checklist, its shares of the targets, its report."""
+
+    unit: Unit
+    checklist: int | None  # percent of its việc cần làm done (None: it has none)
+    targets: int | None  # mean percent of its shares reached, each capped at 100 (None: no share)
+    report: Report | None
+    days_late: int
+
+    @property
+    def score(self) -> tuple:
+        """Furthest behind first: a late report, then the lower of the two percentages."""
+        known = [p for p in (self.checklist, self.targets) if p is not None]
+        return (-self.days_late, min(known) if known else 100, self.unit.position)
+
+
+def units_behind(plan: Plan, limit: int = 10) -> list[Standing]:
+    """Return the units the plan gives work to, furthest behind first (fixed queries)."""
+    ids = receiving_unit_ids(plan) - {plan.owner_unit_id, plan.standing_unit_id}
+    units = {u.id: u for u in db.session.scalars(db.select(Unit).where(Unit.id.in_(ids)))}
+    done = completion(plan.id, units)
+    totals = totals_for([t for i in db.session.scalars(
+        db.select(Initiative).where(Initiative.plan_id == plan.id).options(selectinload(Initiative.targets)))
+        for t in i.targets])
+    reached: dict[int, list[int]] = {}
+    for total in totals.values():
+        for line in total.units:
+            if line.share and line.unit.id in units:
+                reached.setdefault(line.unit.id, []).append(min(100, percent(line.actual, line.share)))
+    period = db.session.scalar(db.select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id)
+                               .order_by(ReportingPeriod.due_on.desc()).limit(1))
+    reports = {r.unit_id: r for r in db.session.scalars(db.select(Report).where(Report.period_id == period.id))
+               } if period else {}
+    on = today()
+    rows = [Standing(unit, percent(done[u].items_done, done[u].items) if done[u].items else None,
+                     sum(reached[u]) // len(reached[u]) if u in reached else None, reports.get(u),
+                     days_late(reports[u], period, on) if u in reports else 0)
+            for u, unit in units.items()]
+    return sorted(rows, key=lambda row: row.score)[:limit]

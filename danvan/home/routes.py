@@ -6,13 +6,14 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from danvan.access import Access, access, is_leadership, is_standing_unit
+from danvan.access import Access, access, is_leadership, is_read_only, is_standing_unit
 from danvan.checklist.completion import counts
 from danvan.extensions import db
 from danvan.home import bp
-from danvan.home.glance import province_glance
+from danvan.home.glance import province_glance, units_behind
+from danvan.home.todo import todos_for
 from danvan.models.rollup import my_shares, totals_for
-from danvan.orm import Assignment, Initiative, Plan, Task, Unit, current_province_plan
+from danvan.orm import Assignment, CompiledReport, Initiative, Plan, Task, Unit, current_province_plan
 from danvan.orm.plan import initiative_coordinator
 from danvan.reports.workflow import owed_by
 
@@ -45,7 +46,7 @@ def unit_overview(unit: Unit) -> dict:
 @bp.get("/")
 @access(Access.MEMBER)
 def index():
-    """Return the logged-in unit's home page: its tasks, its mô hình, its reports, the plans."""
+    """Return the logged-in unit's home: what to do now, then its targets, reports, tasks and plans."""
     unit = current_user.unit
     # The province's plans and the unit's own; other units' own plans are a click away.
     plans = db.session.scalars(
@@ -55,6 +56,8 @@ def index():
     ).all()
     overview = unit_overview(unit)
     shares = my_shares(unit)
+    current = current_province_plan()
+    todos = todos_for(current_user, current)
     return render_template(
         "home/index.html", unit=unit, plans=plans, **overview,
         counts=counts(t.id for t in overview["tasks"]),
@@ -63,13 +66,25 @@ def index():
         # A lead unit follows the whole mô hình: every unit's results, not only its own.
         lead_totals=totals_for([s.target for s in shares if s.lead]),
         owed_reports=owed_by(unit),
-        glance=_glance(),
+        todos=todos, unseen=any(t.reminder and t.reminder.seen_at is None for t in todos),
+        glance=_glance(current),
+        behind=units_behind(current) if current and (is_leadership(current_user) or current_user.is_admin)
+        else None,
+        sent=_sent_compiled() if is_read_only(current_user) else None,
     )
 
 
-def _glance() -> dict | None:
-    """Return the province at a glance for the leadership, the plan's standing unit and admin."""
-    plan = current_province_plan()
-    if plan is None or not (is_standing_unit(current_user, plan) or is_leadership(current_user)):
+def _glance(plan: Plan | None) -> dict | None:
+    """Return the province at a glance for the leadership, the standing unit, admin and the
+    party mass-mobilisation board (which reads, and has no checklist of its own)."""
+    if plan is None or not (is_standing_unit(current_user, plan) or is_leadership(current_user)
+                            or is_read_only(current_user)):
         return None
     return province_glance(plan)
+
+
+def _sent_compiled() -> list[CompiledReport]:
+    """The compiled reports sent to the party mass-mobilisation board, newest first."""
+    return db.session.scalars(
+        db.select(CompiledReport).where(CompiledReport.sent_at.is_not(None))
+        .order_by(CompiledReport.sent_at.desc()).options(selectinload(CompiledReport.period))).all()

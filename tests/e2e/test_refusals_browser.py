@@ -17,7 +17,7 @@ def _open_report(context, base_url: str, username: str, unit: str | None = None)
     """Log in and open the unit's report of the demo period (as the board: the unit's row)."""
     page = context.new_page()
     log_in(page, base_url, username)
-    page.get_by_role("link", name=PERIOD).first.click()
+    page.get_by_role("link", name=PERIOD, exact=True).first.click()
     if unit:
         page.get_by_role("link", name=unit).click()
     return page
@@ -61,7 +61,7 @@ def test_reviewing_after_the_compiled_report_was_sent_says_so(browser, live_serv
     stale = _open_report(desk, live_server, "tckt", "Thị đoàn Duyên Hải")
     other = desk.new_page()
     other.goto(stale.url)
-    other.get_by_role("link", name=PERIOD).click()
+    other.get_by_role("link", name=PERIOD, exact=True).click()
     other.get_by_role("button", name="Tổng hợp báo cáo").click()
     other.wait_for_url("**/compiled")
     other.get_by_role("button", name="Gửi Ban Dân vận Tỉnh ủy").click()
