@@ -84,12 +84,14 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
     "reports.report_docx": ("/reports/{draft}/docx", {"GET": A_REPORT_READERS}),
     "reports.review_report": ("/reports/{submitted}/review", {"POST": BOARD_WORK}),
     "reports.compile_report": ("/periods/{period}/compile", {"POST": BOARD_WORK}),
+    "reports.confirm_compile": ("/periods/{period}/compile", {"GET": BOARD_WORK}),
     # Not yet sent: the read-only body may not read it (R18).
     "reports.compiled": ("/periods/{period}/compiled", {"GET": READ_ALL_REPORTS}),
     "reports.save_compiled": ("/periods/{period}/compiled", {"POST": BOARD_WORK}),
     "reports.compiled_docx": ("/periods/{period}/compiled.docx", {"GET": READ_ALL_REPORTS}),
     "reports.compiled_xlsx": ("/periods/{period}/compiled.xlsx", {"GET": READ_ALL_REPORTS}),
     "reports.send_compiled": ("/periods/{period}/compiled/send", {"POST": BOARD_WORK}),
+    "reports.confirm_send": ("/periods/{period}/compiled/send", {"GET": BOARD_WORK}),
     # plans: A's own plan is a draft that only A (and admin) edits and issues; the province
     # plan is issued, so its workflow steps are refused to everyone but who may try them.
     "plan.index": ("/plans", {"GET": MEMBERS}),
@@ -156,6 +158,8 @@ def post_data(endpoint: str, ids: dict) -> dict:
                                "units": [str(ids["unit_a"])]},
         "reports.save": {"version": str(ids["draft_version"]), "economy": "Đã lưu", "action": "draft"},
         "reports.review_report": {"action": "accept"},
+        "reports.compile_report": {"confirm": "1"},
+        "reports.send_compiled": {"confirm": "1"},
         "home.remind_period": {"unit": [str(ids["unit_a"])], "text": "Đề nghị nộp báo cáo"},
         "home.remind_initiative": {"unit": [str(ids["unit_a"])], "text": "Đề nghị cập nhật kết quả"},
         "reports.save_compiled": {"version": str(ids["compiled_version"]), "economy": "Tổng hợp"},

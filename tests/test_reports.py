@@ -443,7 +443,7 @@ def accept_canglong_and_compile(app, client, login_as, **narrative):
     client.post("/logout")
     review_as(client, login_as, report_id, "accept")
     login_as("tckt")
-    response = client.post(f"/periods/{period_id(app)}/compile")
+    response = client.post(f"/periods/{period_id(app)}/compile", data={"confirm": "1"})
     assert response.status_code == 302 and response.location.endswith("/compiled")
     return report_id
 
@@ -499,7 +499,7 @@ def test_compiled_narrative_edit_conflict_and_send(app, client, login_as):
     assert client.get(f"/periods/{pid}/compiled.docx").status_code == 404
     client.post("/logout")
     login_as("tckt")
-    assert client.post(f"/periods/{pid}/compiled/send").status_code == 302
+    assert client.post(f"/periods/{pid}/compiled/send", data={"confirm": "1"}).status_code == 302
     assert client.post(f"/periods/{pid}/compile").status_code == 409
     assert client.post(f"/periods/{pid}/compiled", data={"version": version + 1,
                                                         "economy": "Sửa sau khi gửi"}).status_code == 409
@@ -792,7 +792,7 @@ def test_checklist_completion_in_a_report_is_the_checklist_pages(app, client, lo
     client.post("/logout")
     review_as(client, login_as, report_id, "accept")
     login_as("tckt")
-    assert client.post(f"/periods/{period_id(app)}/compile").status_code == 302
+    assert client.post(f"/periods/{period_id(app)}/compile", data={"confirm": "1"}).status_code == 302
     book = load_workbook(BytesIO(client.get(f"/periods/{period_id(app)}/compiled.xlsx").data))
     sheet = book["Tình trạng báo cáo"]
     header = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
@@ -875,3 +875,37 @@ def test_kept_text_never_overwrites_a_newer_save(app, client, login_as):
     page = client.get(f"/reports/{report_id}").text
     assert "Nội dung bạn vừa gõ (chưa được lưu)" in page and "Bản cũ đã giữ" in page
     assert "vẫn được giữ" in page  # what the login said
+
+
+# Confirm what cannot be undone -----------------------------------------------------------------
+
+def test_compiling_with_reports_missing_asks_first_and_says_which(app, client, login_as):
+    seed_progress(app)
+    review_as(client, login_as, rid(app, "txduyenhai"), "accept")  # 2 of 12 accepted with Thành đoàn
+    login_as("tckt")
+    pid = period_id(app)
+    asked = client.post(f"/periods/{pid}/compile")
+    assert asked.status_code == 302 and asked.location.endswith(f"/periods/{pid}/compile")
+    page = client.get(asked.location).text
+    assert "Mới tiếp nhận 2/12 báo cáo" in page and "Huyện đoàn Cầu Kè" in page and "Bị trả lại" in page
+    assert 'name="confirm" value="1"' in page and "Vẫn tổng hợp" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(CompiledReport)) is None  # nothing done before the answer
+    htmx = client.post(f"/periods/{pid}/compile", headers=HX)
+    assert htmx.status_code == 204 and htmx.headers["HX-Redirect"].endswith(f"/periods/{pid}/compile")
+    done = client.post(f"/periods/{pid}/compile", data={"confirm": "1"})
+    assert done.status_code == 302 and done.location.endswith("/compiled")
+
+
+def test_sending_without_a_number_asks_first(app, client, login_as):
+    accept_canglong_and_compile(app, client, login_as)
+    pid = period_id(app)
+    asked = client.post(f"/periods/{pid}/compiled/send")
+    assert asked.location.endswith(f"/periods/{pid}/compiled/send")
+    page = client.get(asked.location).text
+    assert "Báo cáo chưa có số" in page and "không sửa được nữa" in page and "Vẫn gửi" in page
+    with app.app_context():
+        assert db.session.scalar(db.select(CompiledReport.sent_at)) is None
+    assert client.post(f"/periods/{pid}/compiled/send", data={"confirm": "1"}).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(CompiledReport.sent_at)) is not None

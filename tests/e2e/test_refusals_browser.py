@@ -63,8 +63,10 @@ def test_reviewing_after_the_compiled_report_was_sent_says_so(browser, live_serv
     other.goto(stale.url)
     other.get_by_role("link", name=PERIOD, exact=True).click()
     other.get_by_role("button", name="Tổng hợp báo cáo").click()
+    other.get_by_role("button", name="Vẫn tổng hợp").click()
     other.wait_for_url("**/compiled")
     other.get_by_role("button", name="Gửi Ban Dân vận Tỉnh ủy").click()
+    other.get_by_role("button", name="Vẫn gửi").click()
     other.get_by_text("Đã gửi báo cáo tổng hợp đến Ban Dân vận Tỉnh ủy.").wait_for()
 
     stale.get_by_role("button", name="Tiếp nhận").click()
