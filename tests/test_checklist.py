@@ -685,3 +685,24 @@ def test_a_reader_misses_no_change_when_two_writes_interleave(app):
         seen += [r.id for r in events.new_events(max(seen, default=0))]  # the stream's rule
         every = db.session.scalars(db.select(LiveEvent.id).order_by(LiveEvent.id)).all()
     assert len(every) == 2 and sorted(seen) == every
+
+
+def test_the_province_view_sorts_by_who_is_behind_and_filters_by_state(app, client, login_as):
+    login_as("btv")
+
+    def rows(url: str) -> list[str]:
+        return re.findall(r'<tr id="row-\d+".*?</tr>', client.get(url).text, re.S)
+
+    def fraction(row: str) -> float:
+        done, total = map(int, re.search(r"<b>(\d+)/(\d+)</b>", row).groups())
+        return done / (total or 1)
+
+    behind = rows("/province?sort=behind")
+    finished = ["Hoàn thành" in row for row in behind]
+    assert finished == sorted(finished)  # every unfinished task before the finished ones
+    open_ratios = [fraction(row) for row, done in zip(behind, finished, strict=True) if not done]
+    assert open_ratios == sorted(open_ratios) and len(behind) == len(rows("/province"))
+    late = rows("/province?state=late")
+    assert late and all("quá hạn</span>" in row for row in late)
+    done = rows("/province?state=done")
+    assert all("Hoàn thành" in row for row in done) and len(done) < len(behind)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -603,3 +604,32 @@ def test_own_initiative_count_target_refuses_money_words(app, client, login_as, 
     assert response.status_code == 200 and "Số lượng phải là số nguyên" in response.text
     with app.app_context():
         assert snapshot() == before
+
+
+def test_houses_filter_by_unit_and_state_with_the_users_unit_first(app, client, login_as):
+    login_as("canglong")
+    with app.app_context():
+        initiative_id = HOUSES_ID
+        canglong = unit_by_name("Huyện đoàn Càng Long")
+        own = db.session.scalar(db.select(db.func.count(House.id)).where(House.unit_id == canglong.id))
+        building_own = db.session.scalar(db.select(db.func.count(House.id)).where(
+            House.unit_id == canglong.id, House.status == WorkStatus.BUILDING))
+    page = client.get(f"/initiatives/{initiative_id}").text
+    rows = re.findall(r'<tr id="house-\d+"><td>([^<]+) · ', page)
+    assert rows[:own] == ["Huyện đoàn Càng Long"] * own  # the user's own unit first
+    assert '<option value="">Mọi đơn vị' in page and "Huyện đoàn Càng Long (" in page
+    only = client.get(f"/initiatives/{initiative_id}?unit={canglong.id}&state=building").text
+    assert len(re.findall(r'<tr id="house-\d+">', only)) == building_own
+    assert all(u == "Huyện đoàn Càng Long" for u in re.findall(r'<tr id="house-\d+"><td>([^<]+) · ', only))
+
+
+def test_saving_a_house_returns_to_its_row(app, client, login_as):
+    login_as("canglong")
+    with app.app_context():
+        house = db.session.scalar(db.select(House).join(Unit).where(Unit.name == "Huyện đoàn Càng Long"))
+        house_id, version, initiative_id = house.id, house.version, house.initiative_id
+        data = {"commune": house.commune, "beneficiary": "Hộ bà Năm", "status": "building", "version": str(version)}
+    response = client.post(f"/houses/{house_id}/edit", data=data)
+    assert response.status_code == 302 and response.location.endswith(
+        f"/initiatives/{initiative_id}#house-{house_id}")
+    assert f'<tr id="house-{house_id}">' in client.get(f"/initiatives/{initiative_id}").text

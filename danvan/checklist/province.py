@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from danvan.access import Access, access
 from danvan.checklist import bp
-from danvan.checklist.completion import counts
+from danvan.checklist.completion import counts, task_done
 from danvan.checklist.events import last_event_id, new_page_id
 from danvan.checklist.queries import get_task, task_query
 from danvan.extensions import db
@@ -22,10 +22,15 @@ KIND_FILTERS = {
 }
 
 
-def province_context(kind: str | None, plan_id: int | None = None) -> dict:
+STATES = {"late": "Có việc quá hạn", "open": "Chưa xong", "done": "Đã xong"}
+SORTS = {"": "Theo tổ chức", "behind": "Chậm nhất trước"}
+
+
+def province_context(kind: str | None, plan_id: int | None = None, state: str = "", sort: str = "") -> dict:
     """Return the tasks of one province plan (the latest unless asked) with counts, for the province view.
 
-    One plan at a time keeps the page the same size whatever the number of years (B8, S3).
+    One plan at a time keeps the page the same size whatever the number of years (B8, S3). Tasks
+    can be filtered by state and sorted by who is behind (least done first, then most overdue).
     """
     plans = db.session.execute(
         db.select(Plan.id, Plan.year, Plan.code).where(Plan.parent_plan_id.is_(None))
@@ -38,7 +43,21 @@ def province_context(kind: str | None, plan_id: int | None = None) -> dict:
     tasks = db.session.scalars(
         query.order_by(Unit.position, Assignment.position, Task.id)
     ).unique().all()
-    return {"tasks": tasks, "counts": counts(t.id for t in tasks), "kind": kind,
+    item_counts = counts(t.id for t in tasks)
+
+    def finished(task) -> bool:
+        done, total, _late = item_counts[task.id]
+        return task_done(task.done_at, done, total)
+
+    if state == "late":
+        tasks = [t for t in tasks if item_counts[t.id][2]]
+    elif state in ("open", "done"):
+        tasks = [t for t in tasks if finished(t) == (state == "done")]
+    if sort == "behind":
+        tasks.sort(key=lambda t: (finished(t), item_counts[t.id][0] / (item_counts[t.id][1] or 1),
+                                  -item_counts[t.id][2]))
+    return {"tasks": tasks, "counts": item_counts, "kind": kind, "state": state if state in STATES else "",
+            "sort": sort if sort in SORTS else "", "states": STATES, "sorts": SORTS,
             "kinds": KIND_FILTERS, "since": last_event_id(), "page_id": new_page_id(),
             "plans": plans, "plan_id": plan_id}
 
@@ -47,8 +66,9 @@ def province_context(kind: str | None, plan_id: int | None = None) -> dict:
 @access(Access.MEMBER)
 def province():
     """Return the province view of one plan: every unit's tasks, done counts, overdue items, last change."""
-    kind = request.args.get("kind") or None
-    return render_template(PAGE, **province_context(kind, small_id(request.args.get("plan"))))
+    args = request.args
+    return render_template(PAGE, **province_context(args.get("kind") or None, small_id(args.get("plan")),
+                                                    args.get("state", ""), args.get("sort", "")))
 
 
 @bp.get("/province/tasks/<id:task_id>")

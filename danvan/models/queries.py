@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import case, func
 from sqlalchemy.orm import selectinload
 
 from danvan import clock
@@ -31,6 +32,7 @@ from danvan.orm import (
     Road,
     Target,
     Unit,
+    WorkStatus,
 )
 
 
@@ -144,13 +146,31 @@ def allocation_candidates(initiative: Initiative, totals: list[rollup.TargetTota
     return list(db.session.scalars(query))
 
 
-def _works(model: type[House] | type[Road], initiative: Initiative) -> list:
-    return db.session.scalars(db.select(model).where(model.initiative_id == initiative.id)
-                              .order_by(model.unit_id, model.id).options(selectinload(model.unit))).all()
+def _works(model: type[House] | type[Road], initiative: Initiative, unit_id: int | None,
+           status: str | None) -> list:
+    """A mô hình's houses or roads, the user's own unit first, optionally of one unit or state."""
+    query = db.select(model).where(model.initiative_id == initiative.id)
+    if unit_id:
+        query = query.where(model.unit_id == unit_id)
+    if status in {s.value for s in WorkStatus}:
+        query = query.where(model.status == WorkStatus(status))
+    own_first = case((model.unit_id == current_user.unit_id, 0), else_=1)
+    return db.session.scalars(query.order_by(own_first, model.unit_id, model.id)
+                              .options(selectinload(model.unit))).all()
+
+
+def _works_units(model: type[House] | type[Road], initiative: Initiative) -> list[tuple[int, str, int]]:
+    """(unit id, name, count) of the units with houses or roads on the mô hình, own unit first."""
+    rows = db.session.execute(
+        db.select(Unit.id, Unit.short_name, func.count(model.id)).join(model, model.unit_id == Unit.id)
+        .where(model.initiative_id == initiative.id).group_by(Unit.id, Unit.short_name, Unit.position)
+        .order_by(case((Unit.id == current_user.unit_id, 0), else_=1), Unit.position)).all()
+    return [tuple(row) for row in rows]
 
 
 def initiative_context(initiative: Initiative, *, progress_forms: dict | None = None,
-                       alloc_form=None, notice: str | None = None) -> dict:
+                       alloc_form=None, notice: str | None = None, works_unit: int | None = None,
+                       works_status: str | None = None) -> dict:
     """Everything the initiative page shows, in a fixed number of queries."""
     totals = rollup.initiative_totals(initiative)
     unit_id = current_user.unit_id
@@ -158,8 +178,10 @@ def initiative_context(initiative: Initiative, *, progress_forms: dict | None = 
                  for t in totals}
     shared_ids = {tid for tid, s in my_shares.items() if s is not None}
     measures = {t.measure for t in initiative.targets}
-    houses = _works(House, initiative) if Measure.HOUSE in measures else []
-    roads = _works(Road, initiative) if Measure.ROAD in measures else []
+    houses = _works(House, initiative, works_unit, works_status) if Measure.HOUSE in measures else []
+    roads = _works(Road, initiative, works_unit, works_status) if Measure.ROAD in measures else []
+    works_model = House if Measure.HOUSE in measures else Road if Measure.ROAD in measures else None
+    works_units = _works_units(works_model, initiative) if works_model else []
     editable = can_edit_initiative(current_user, initiative)
     recordable = [t for t in totals if t.source == rollup.Source.ENTRIES
                   and can_record_progress(current_user, t.target, my_shares.get(t.target.id))]
@@ -185,4 +207,6 @@ def initiative_context(initiative: Initiative, *, progress_forms: dict | None = 
         candidates=candidates, can_add=can_add_works(current_user, initiative, shared_ids),
         unit_cost=unit_cost, notice=notice, my_unit_id=unit_id, amount_text=amount_text,
         is_sample=is_sample, house_labels=HOUSE_STATUS_LABELS, road_labels=ROAD_STATUS_LABELS,
+        works_units=works_units, works_unit=works_unit, works_status=works_status or "",
+        works_total=sum(n for _u, _name, n in works_units),
     )

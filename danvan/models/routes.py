@@ -31,6 +31,7 @@ from danvan.orm import (
     lock_row,
     record_change,
 )
+from danvan.text import small_id
 from danvan.web import after_write, form_error, render_page
 
 PAGE = "models/initiative.html"
@@ -71,7 +72,9 @@ def initiatives(plan_id: int):
 @access(Access.MEMBER)
 def initiative(initiative_id: int):
     """Return one initiative: targets, breakdown by unit with a chart, houses or roads, history."""
-    return render_page(PAGE, "live", **initiative_context(get_initiative(initiative_id)))
+    return render_page(PAGE, "live", **initiative_context(
+        get_initiative(initiative_id), works_unit=small_id(request.args.get("unit")) or None,
+        works_status=request.args.get("state")))
 
 
 def _fresh_page(initiative_id: int, **context) -> str:

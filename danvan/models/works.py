@@ -43,13 +43,12 @@ def _fill_road(road: Road, form) -> None:
 
 @dataclass(frozen=True)
 class Kind:
-    """What differs between houses and roads: class, form, labels, list anchor, checks, traced fields."""
+    """What differs between houses and roads: class, form, labels, checks, traced fields."""
 
     model: type[House] | type[Road]
     form: type
     measure: Measure
     labels: dict
-    anchor: str
     check: Callable
     fill: Callable
     created: tuple[str, ...]
@@ -57,9 +56,9 @@ class Kind:
 
 
 KINDS = {
-    "house": Kind(House, HouseForm, Measure.HOUSE, HOUSE_STATUS_LABELS, "#nha", check_house, _fill_house,
+    "house": Kind(House, HouseForm, Measure.HOUSE, HOUSE_STATUS_LABELS, check_house, _fill_house,
                   ("beneficiary", "status", "handed_over_on"), ("status", "funds_mobilised", "handed_over_on")),
-    "road": Kind(Road, RoadForm, Measure.ROAD, ROAD_STATUS_LABELS, "#duong", check_road, _fill_road,
+    "road": Kind(Road, RoadForm, Measure.ROAD, ROAD_STATUS_LABELS, check_road, _fill_road,
                  ("name", "status"), ("status", "completed_on")),
 }
 
@@ -72,8 +71,9 @@ def _form_page(name: str, initiative: Initiative, obj, form, conflict: bool = Fa
     return render_page(f"models/{name}.html", "form", **context)
 
 
-def _list_url(name: str, initiative_id: int) -> str:
-    return url_for("models.initiative", initiative_id=initiative_id) + KINDS[name].anchor
+def _row_url(name: str, item) -> str:
+    """The mô hình page at the saved row, which the page highlights (its id is the anchor)."""
+    return url_for("models.initiative", initiative_id=item.initiative_id, _anchor=f"{name}-{item.id}")
 
 
 def _new(name: str, initiative_id: int, message):
@@ -91,7 +91,7 @@ def _new(name: str, initiative_id: int, message):
     db.session.flush()
     record_change(current_user, "create", name, item.id, **{f: getattr(item, f) for f in kind.created})
     db.session.commit()
-    return after_write(_list_url(name, initiative.id), message(item))
+    return after_write(_row_url(name, item), message(item))
 
 
 def _edit(name: str, item_id: int, message):
@@ -120,7 +120,7 @@ def _edit(name: str, item_id: int, message):
     record_change(current_user, "update", name, item.id, before=before,
                   **{f: getattr(item, f) for f in kind.traced})
     db.session.commit()
-    return after_write(_list_url(name, item.initiative_id), message(item))
+    return after_write(_row_url(name, item), message(item))
 
 
 @bp.route("/initiatives/<id:initiative_id>/houses/new", methods=["GET", "POST"])
