@@ -260,7 +260,7 @@ def test_one_address_trying_many_names_is_slowed_as_a_whole(app, client):
 def test_a_known_device_is_not_slowed_by_failures_from_its_address(app, client, login_as):
     login_as("cauke")
     client.post("/logout")
-    assert client.get_cookie("danvan_device") is not None
+    assert client.get_cookie("danvan_device", path="/login") is not None  # sent to the login page only
     stranger = app.test_client()
     for n in range(30):
         stranger.post("/login", data={"username": "cauke", "password": f"sai {n}"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func
 
@@ -38,10 +38,13 @@ def device_id() -> str:
 
 
 def remember_device(response, device: str) -> None:
-    """After a successful login: keep the browser's device id for a year (HttpOnly, signed)."""
+    """After a successful login: keep the browser's device id for a year (HttpOnly, signed).
+
+    Sent back to the login page only (its path), so no other request carries its bytes (B6).
+    """
     config = current_app.config
     response.set_cookie(DEVICE_COOKIE, _serializer().dumps(device or secrets.token_urlsafe(16)),
-                        max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+                        max_age=365 * 24 * 3600, httponly=True, samesite="Lax", path=url_for("auth.login"),
                         secure=config.get("SESSION_COOKIE_SECURE", False))
 
 
