@@ -257,8 +257,14 @@ def test_record_page_and_fragment(client, login_as, ids):
     assert "<html" in page and 'value="2021-12-31"' in page and "215 em" in page
     fragment = client.get(f"/targets/{ids['child']}/progress", headers=HX).text
     assert "<html" not in fragment and 'id="record"' in fragment
+    data = {f"t{ids['child']}-amount": "5", f"t{ids['child']}-recorded_on": "2021-12-01"}
+    # After the cut-off of the report the unit still owes (15/11/2021): said before anything is saved.
+    warned = client.post(f"/targets/{ids['child']}/progress", headers={**HX, "HX-Target": "record"},
+                         data=data).text
+    assert "sau thời điểm lấy số liệu (15/11/2021) của “Báo cáo tổng kết năm 2021”" in warned
+    assert "Vẫn ghi nhận" in warned and "215 em" in warned
     saved = client.post(f"/targets/{ids['child']}/progress", headers={**HX, "HX-Target": "record"},
-                        data={f"t{ids['child']}-amount": "5", f"t{ids['child']}-recorded_on": "2021-12-01"}).text
+                        data=data | {f"t{ids['child']}-after_cutoff": "y"}).text
     assert "<html" not in saved and "Đã ghi nhận 5 em." in saved and "220 em" in saved
 
 

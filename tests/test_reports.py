@@ -909,3 +909,45 @@ def test_sending_without_a_number_asks_first(app, client, login_as):
     assert client.post(f"/periods/{pid}/compiled/send", data={"confirm": "1"}).status_code == 302
     with app.app_context():
         assert db.session.scalar(db.select(CompiledReport.sent_at)) is not None
+
+
+# Dates that cannot betray the user ---------------------------------------------------------------
+
+def test_the_compiled_reports_number_and_date_are_the_boards(app, client, login_as):
+    accept_canglong_and_compile(app, client, login_as)
+    pid = period_id(app)
+    with app.app_context():
+        version = db.session.scalar(db.select(CompiledReport.version))
+    bad = client.post(f"/periods/{pid}/compiled", data={"version": version, "code": "bốn trăm"})
+    assert "Chỉ nhập số của báo cáo, ví dụ 415." in bad.text
+    client.post(f"/periods/{pid}/compiled", data={"version": version, "code": "415-BC/TĐTN-TCKT",
+                                                   "issued_on": "2021-12-10"})
+    with app.app_context():
+        compiled = db.session.scalar(db.select(CompiledReport))
+        assert (compiled.code, compiled.issued_on) == ("415", date(2021, 12, 10))
+    document = Document(BytesIO(client.get(f"/periods/{pid}/compiled.docx").data))
+    header = document.tables[0].rows[0].cells
+    assert header[0].paragraphs[2].text == "Số: 415-BC/TĐTN-TCKT"  # the code added once
+    assert header[1].paragraphs[2].text == "Trà Vinh, ngày 10 tháng 12 năm 2021"  # not the export day
+
+
+def test_lateness_is_kept_once_a_late_report_is_accepted(app, client, login_as):
+    app.config["TODAY"] = date(2021, 12, 5)  # due 30/11: handed in five days late
+    report_id = rid(app, "canglong")
+    login_as("canglong")
+    post_report(client, report_id, 1, "submit", economy="Nộp trễ")
+    client.post("/logout")
+    review_as(client, login_as, report_id, "accept")
+    login_as("tckt")
+    client.post(f"/periods/{period_id(app)}/compile", data={"confirm": "1"})
+    book = load_workbook(BytesIO(client.get(f"/periods/{period_id(app)}/compiled.xlsx").data))
+    states = {r[0]: (r[1], r[2]) for r in book["Tình trạng báo cáo"].iter_rows(min_row=2, values_only=True)}
+    assert states["Huyện đoàn Càng Long"] == ("Đã tiếp nhận", 5)
+
+
+def test_the_report_page_shows_its_cut_off_and_the_entries_it_counts(app, client, login_as):
+    seed_progress(app)
+    login_as("canglong")
+    page = client.get(f"/reports/{rid(app, 'canglong')}").text
+    assert "Số liệu tính từ 01/01/2021 đến 15/11/2021 (thời điểm lấy số liệu)" in page
+    assert "lần ghi nhận" in page and "tính vào kỳ báo cáo sau" in page

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from danvan import clock
 from danvan.models.queries import amount_text
-from danvan.orm import Target, WorkStatus
+from danvan.formatting import format_date
+from danvan.orm import Report, Target, WorkStatus
 
 # A figure more than ten times the unit's share (or the whole target) is a typing slip.
 ABSURD_FACTOR = 10
@@ -80,3 +81,17 @@ def check_house(form, year: int) -> bool:
 
 def check_road(form, year: int) -> bool:
     return check_finished_on(form, "status", "completed_on", year, "ngày ra mắt")
+
+
+def check_cutoff(form, report: Report | None) -> bool:
+    """A date after the cut-off of a report the unit still owes counts in the next report, not this
+    one: say so beside the date and save only once the unit has said it knows."""
+    day = form.recorded_on.data
+    if report is None or day is None or day <= report.period.cut_off_on or form.after_cutoff.data:
+        return True
+    form.recorded_on.errors.append(
+        f"Ngày này sau thời điểm lấy số liệu ({format_date(report.period.cut_off_on)}) của "
+        f"“{report.period.name}”: kết quả sẽ không có trong báo cáo đó mà tính vào kỳ báo cáo sau. "
+        "Đánh dấu “Vẫn ghi nhận” để lưu, hoặc sửa ngày.")
+    form.cutoff_report = report
+    return False

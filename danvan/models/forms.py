@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField
+from wtforms import BooleanField, HiddenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
@@ -42,6 +42,8 @@ def _progress_form(money: bool, max_value: int) -> type[FlaskForm]:
         recorded_on = DateField("Ngày", [InputRequired(REQUIRED)])
         amount = AmountField("Kết quả đạt được", [InputRequired(REQUIRED)], money=money, max_value=max_value)
         note = TextField("Ghi chú", optional_text(300))
+        # Asked only when the date falls after the cut-off of a report the unit still owes.
+        after_cutoff = BooleanField("Vẫn ghi nhận: kết quả tính vào kỳ báo cáo sau")
 
     return ProgressForm
 

@@ -24,6 +24,9 @@ from danvan.models import rollup
 from danvan.models.forms import HOUSE_STATUS_LABELS, ROAD_STATUS_LABELS, allocation_form, progress_form_class
 from danvan.orm import (
     LOCAL_UNION_KINDS,
+    OPEN_STATES,
+    Report,
+    ReportingPeriod,
     Allocation,
     House,
     Initiative,
@@ -96,6 +99,14 @@ def get_initiative_for_works(initiative_id: int, measure: Measure) -> Initiative
     shared = shared_target_ids(current_user.unit_id)
     require(lambda user, i: can_add_works(user, i, shared), initiative)
     return initiative
+
+
+def open_report_of(unit_id: int, plan_id: int) -> Report | None:
+    """The report of the plan the unit still owes, the earliest due (what new progress may miss)."""
+    return db.session.scalar(
+        db.select(Report).join(Report.period)
+        .where(Report.unit_id == unit_id, ReportingPeriod.plan_id == plan_id, Report.status.in_(OPEN_STATES))
+        .order_by(ReportingPeriod.due_on).limit(1).options(selectinload(Report.period)))
 
 
 def default_day(year: int) -> date:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from danvan.access import Access, access, can_build_own_plan, can_edit_initiative
 from danvan.extensions import db
 from danvan.models import bp, rollup
-from danvan.models.checks import check_correction, check_progress
+from danvan.models.checks import check_correction, check_cutoff, check_progress
 from danvan.models.forms import allocation_form, correct_form_class, progress_form_class
 from danvan.models.queries import (
     allocation_candidates,
@@ -19,6 +19,7 @@ from danvan.models.queries import (
     get_initiative,
     get_target_for_progress,
     initiative_context,
+    open_report_of,
     unit_share,
 )
 from danvan.orm import (
@@ -132,8 +133,9 @@ def record(target_id: int):
     prefix = f"t{target.id}"
     form_class = progress_form_class(target.measure)
     form = form_class(prefix=prefix) if request.method == "POST" else form_class(formdata=None, prefix=prefix)
+    report = open_report_of(current_user.unit_id, initiative.plan_id)
     if request.method == "POST":
-        if form.validate() & check_progress(form, target, share):
+        if form.validate() & check_progress(form, target, share) and check_cutoff(form, report):
             entry = ProgressEntry(target_id=target.id, unit_id=current_user.unit_id,
                                   recorded_on=form.recorded_on.data, amount=form.amount.data,
                                   note=form.note.data, created_by_id=current_user.id)
@@ -160,7 +162,8 @@ def _record_form(target, share: int | None, form, saved: str | None = None) -> s
     mine = rollup.unit_progress(current_user.unit_id, plan_ids=[initiative.plan_id])
     line = next((p for p in mine if p.target.id == target.id), None)
     return render_page("models/record.html", "form", target=target, initiative=initiative, form=form,
-                       share=share, line=line, saved=saved, amount_text=amount_text)
+                       share=share, line=line, saved=saved, amount_text=amount_text,
+                       report=open_report_of(current_user.unit_id, initiative.plan_id))
 
 
 @bp.route("/progress/<id:entry_id>/correct", methods=["GET", "POST"])

@@ -184,7 +184,10 @@ class CompiledReport(Narrative, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"), unique=True)
+    # The number of the report (just the number, "415"; the kind and units' codes are added once).
     code: Mapped[str] = mapped_column(String(80), default="")
+    # Ngày ban hành, chosen by the organisation board; never the day someone exports it.
+    issued_on: Mapped[date | None]
     version: Mapped[int] = mapped_column(default=1)
     # Totals per mô hình, field and unit, frozen at compile time (JSON).
     data: Mapped[str] = mapped_column(Text, default="{}")

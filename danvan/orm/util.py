@@ -1,17 +1,18 @@
 """Small helpers shared by the ORM modules: timestamps, enum columns, guarded writes."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Enum, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from danvan import clock
 from danvan.extensions import db
 
 
 def utcnow() -> datetime:
-    """Return the current time as a naive UTC datetime: every timestamp in the database is UTC."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Return the current moment as a naive UTC datetime (danvan.clock: honours a pinned day)."""
+    return clock.utcnow()
 
 
 def enum_type(enum_class: type[enum.Enum]) -> Enum:

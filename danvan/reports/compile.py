@@ -17,7 +17,7 @@ from danvan.reports.prefill import (
     plan_targets,
     units_with_progress,
 )
-from danvan.reports.workflow import days_late, today
+from danvan.reports.workflow import days_late, submitted_late, today
 
 
 def period_reports(period: ReportingPeriod) -> list[Report]:
@@ -83,7 +83,8 @@ def compile_data(period: ReportingPeriod, reports: list[Report]) -> dict:
         "lines": [{"unit": r.unit.name, "label": line.label, "amount": line.amount, "measure": line.measure}
                   for r in accepted for line in r.lines],
         "states": [{"unit": r.unit.name, "status": r.status.value, "label": r.status.label,
-                    "days_late": days_late(r, period, on),
+                    # Still owed: late until now; handed in: how late it came (kept once accepted).
+                    "days_late": days_late(r, period, on) or submitted_late(r, period),
                     "checklist": items_fraction(r.numbers.get("checklist", {}) if r.snapshot
                                                 else live_checklist[r.unit_id])} for r in reports],
         "accepted": len(accepted),

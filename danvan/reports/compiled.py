@@ -9,7 +9,6 @@ from sqlalchemy.orm import selectinload
 
 from danvan.access import Access, access, can_review_reports
 from danvan.extensions import db
-from danvan.formatting import to_vietnam_time
 from danvan.orm import Unit, claim_version, record_change, utcnow
 from danvan.orm.report import CompiledReport, Report, ReportingPeriod, ReportStatus
 from danvan.reports import bp, exports
@@ -106,6 +105,7 @@ def save_compiled(period_id: int):
     for key, text in form.narrative().items():
         setattr(compiled, key, text)
     compiled.code = form.code.data or ""
+    compiled.issued_on = form.issued_on.data
     compiled.saved_at = utcnow()
     record_change(current_user, "save", "compiled_report", compiled.id, version=compiled.version)
     db.session.commit()
@@ -153,8 +153,7 @@ def compiled_docx(period_id: int):
     period, compiled = get_compiled(period_id)
     if compiled is None:
         abort(404)
-    signed_on = to_vietnam_time(compiled.sent_at or compiled.saved_at or compiled.compiled_at).date()
-    return download(exports.compiled_docx(period, compiled, period.plan, signed_on),
+    return download(exports.compiled_docx(period, compiled, period.plan),
                     f"Báo cáo tổng hợp – {period.name}.docx", DOCX)
 
 

@@ -56,12 +56,12 @@ def target_rows(data: dict) -> list[list[str]]:
              format_number(t["total"])] for t in data.get("targets", [])]
 
 
-def compiled_docx(period, compiled, plan, signed_on) -> bytes:
+def compiled_docx(period, compiled, plan) -> bytes:
     """Return the province report as a Word document in the official layout."""
     data = compiled.totals
     document = word.new_document()
     word.header_block(document, plan.issuer_heading, document_number(compiled.code, "BC", plan),
-                      plan.organisation_heading, date_line(plan.place, signed_on))
+                      plan.organisation_heading, date_line(plan.place, compiled.issued_on, period.cut_off_on.year))
     word.title_block(document, "BÁO CÁO", period_summary(period))
     word.paragraph(document, f"(Theo Kế hoạch số {plan.code}; số liệu tính đến ngày "
                    f"{format_date(period.cut_off_on)})", italic=True, align=word.CENTER)

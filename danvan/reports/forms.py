@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from wtforms import FieldList, Form, FormField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
@@ -14,6 +16,7 @@ from danvan.forms import (
     FlaskForm,
     LongTextField,
     TextField,
+    ValidationError,
     optional_text,
     required,
 )
@@ -64,6 +67,15 @@ class ReportForm(NarrativeForm):
 
 class CompiledForm(NarrativeForm):
     code = TextField("Số báo cáo", validators=optional_text(40))
+    issued_on = DateField("Ngày ban hành", validators=[Optional()])
+
+    def validate_code(self, field):
+        """Just the number: "415". The kind and the units' codes ("-BC/TĐTN-TCKT") are added once."""
+        text = (field.data or "").strip()
+        if match := re.fullmatch(r"(\d{1,6})(-BC/.*)?", text):
+            field.data = match.group(1)
+        elif text:
+            raise ValidationError("Chỉ nhập số của báo cáo, ví dụ 415.")
 
 
 class ReviewForm(FlaskForm):

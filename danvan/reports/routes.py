@@ -18,7 +18,7 @@ from danvan.access import (
     is_read_only,
 )
 from danvan.extensions import db
-from danvan.orm import OPEN_STATES, KeptDraft, Plan
+from danvan.orm import OPEN_STATES, Initiative, KeptDraft, Plan, ProgressEntry, Target
 from danvan.orm.report import (
     SECTION_LABELS,
     SECTIONS,
@@ -80,6 +80,7 @@ def report_context(report: Report, form: ReportForm | None = None, review_form: 
     if reviewer and review_form is None and report.status is ReportStatus.SUBMITTED:
         review_form = ReviewForm(formdata=None)
     returned = _last_return(report)
+    counted = counted_entries(report) if not report.snapshot else []
     return dict(
         report=report, period=report.period, form=form,
         editable=editable, owner=owner, numbers=numbers, live=not report.snapshot,
@@ -88,7 +89,19 @@ def report_context(report: Report, form: ReportForm | None = None, review_form: 
         conflict=conflict, message=message, error=error, typed=typed,
         days_late=days_late(report, report.period),
         section_labels=SECTION_LABELS, results_sections=RESULT_SECTIONS, checklist_text=checklist_text,
+        counted=counted,
     )
+
+
+def counted_entries(report: Report) -> list[ProgressEntry]:
+    """The unit's progress entries this report counts: dated from the period's start to its cut-off."""
+    period = report.period
+    return db.session.scalars(
+        db.select(ProgressEntry).join(ProgressEntry.target).join(Target.initiative)
+        .where(ProgressEntry.unit_id == report.unit_id, Initiative.plan_id == period.plan_id,
+               ProgressEntry.recorded_on.between(period.starts_on, period.cut_off_on))
+        .order_by(ProgressEntry.recorded_on, ProgressEntry.id)
+        .options(selectinload(ProgressEntry.target))).all()
 
 
 def _refused(report: Report, status: int = 200, **context):
