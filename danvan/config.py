@@ -2,7 +2,7 @@
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 # Idle timeout via the signed session cookie; absolute lifetime via the server-side record.
@@ -33,11 +33,24 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def pinned_today() -> date | None:
+    """Return the day DANVAN_TODAY pins (a demo living in its own year), or None: the real date."""
+    value = os.environ.get("DANVAN_TODAY", "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RuntimeError(f"DANVAN_TODAY must be a date like 2021-12-03, not {value!r}") from None
+
+
 def base_config(instance_path: str) -> dict:
     """Return the settings every environment shares."""
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        # A demo's pinned day (danvan/clock.py), shown in a banner on every page; None in real use.
+        "TODAY": pinned_today(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_PARTS": 500,
@@ -81,6 +94,8 @@ def check_production(config: dict) -> None:
         problems.append("SECRET_KEY must be a random value of at least 32 bytes")
     if not config.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE must be on")
+    if config.get("TODAY"):
+        problems.append("DANVAN_TODAY pins the date for a demo; a real deployment must not set it")
     if not config.get("MAX_CONTENT_LENGTH"):
         problems.append("MAX_CONTENT_LENGTH must be set")
     if problems:

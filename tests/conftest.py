@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 
 from danvan import create_app
 from danvan.auth import passwords
+from danvan.demo.plan382 import DEMO_TODAY
 from danvan.extensions import db
 from tests.engines import ENGINE
 
@@ -34,6 +35,8 @@ def make_app(db_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": db_url,
         "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        # The demo lives in its own time (`make run` pins the same day); a test of real time unpins.
+        "TODAY": DEMO_TODAY,
     }
     config.update(overrides)
     app = create_app(config)

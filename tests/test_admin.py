@@ -204,7 +204,7 @@ def test_closing_a_unit_disables_its_logins_and_ends_their_sessions_now(app, cli
     district = logged_in_client(app, login_as, "canglong")
     assert district.get("/").status_code == 200
     login_as("admin")
-    response = client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2025-07-01"})
+    response = client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2021-12-01"})
     assert response.status_code == 302
     # The district's next request is sent to the login page, and it cannot log in again.
     after = district.get("/")
@@ -212,7 +212,7 @@ def test_closing_a_unit_disables_its_logins_and_ends_their_sessions_now(app, cli
     assert district.post("/login", data={"username": "canglong", "password": PASSWORD}).status_code == 200
     with app.app_context():
         unit = db.session.get(Unit, unit_id)
-        assert unit.closed_on == date(2025, 7, 1)
+        assert unit.closed_on == date(2021, 12, 1)
         assert db.session.get(User, user_id).active is False
         assert all(s.ended_at for s in db.session.scalars(db.select(LoginSession).where(
             LoginSession.user_id == user_id)))
@@ -220,7 +220,7 @@ def test_closing_a_unit_disables_its_logins_and_ends_their_sessions_now(app, cli
         assert len(open_units()) == db.session.scalar(db.select(db.func.count(Unit.id))) - 1
     page = client.get("/admin/units").text
     assert re.search(r'<li class="d1 closed">\s*<a [^>]*>Huyện đoàn Càng Long</a>', page)
-    assert "ngừng hoạt động từ 01/07/2025" in page
+    assert "ngừng hoạt động từ 01/12/2021" in page
     change = last_change(app, "unit_close")
     assert change.object_id == unit_id and '"disabled_logins": ["canglong"]' in change.detail
 
@@ -228,9 +228,9 @@ def test_closing_a_unit_disables_its_logins_and_ends_their_sessions_now(app, cli
 def test_closing_a_unit_with_htmx_returns_the_unit_fragment(app, client, login_as):
     unit_id, _ = ids(app)
     login_as("admin")
-    response = client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "01/07/2025"}, headers=HX)
+    response = client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "01/12/2021"}, headers=HX)
     assert response.status_code == 200 and "<html" not in response.text
-    assert "ngừng hoạt động từ 01/07/2025" in response.text and "Mở lại đơn vị" in response.text
+    assert "ngừng hoạt động từ 01/12/2021" in response.text and "Mở lại đơn vị" in response.text
 
 
 @pytest.mark.parametrize(
@@ -239,8 +239,8 @@ def test_closing_a_unit_with_htmx_returns_the_unit_fragment(app, client, login_a
         (CANG_LONG, "", "Vui lòng nhập mục này."),
         (CANG_LONG, "31/02/2025", "Ngày không hợp lệ. Nhập như 22/06/2021."),
         (CANG_LONG, "2099-01-01", "Ngày ngừng hoạt động không được sau hôm nay."),
-        ("Tỉnh đoàn Trà Vinh", "2025-07-01", "đơn vị trực thuộc đang hoạt động"),
-        ("Văn phòng Tỉnh đoàn", "2025-07-01", "không thể tự khóa mình"),
+        ("Tỉnh đoàn Trà Vinh", "2021-12-01", "đơn vị trực thuộc đang hoạt động"),
+        ("Văn phòng Tỉnh đoàn", "2021-12-01", "không thể tự khóa mình"),
     ],
 )
 def test_closing_is_refused_with_a_reason(app, client, login_as, unit_name, closed_on, message):
@@ -257,7 +257,7 @@ def test_closing_is_refused_with_a_reason(app, client, login_as, unit_name, clos
 def test_reopen_keeps_logins_disabled_until_enabled_one_by_one(app, client, login_as):
     unit_id, user_id = ids(app)
     login_as("admin")
-    client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2025-07-01"})
+    client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2021-12-01"})
     refused = client.post(f"/admin/users/{user_id}/enable")
     assert refused.status_code == 200 and "đã ngừng hoạt động: hãy mở lại đơn vị trước" in refused.text
     response = client.post(f"/admin/units/{unit_id}/reopen")
@@ -265,7 +265,7 @@ def test_reopen_keeps_logins_disabled_until_enabled_one_by_one(app, client, logi
     with app.app_context():
         assert db.session.get(Unit, unit_id).closed_on is None
         assert db.session.get(User, user_id).active is False
-    assert '"before": {"closed_on": "2025-07-01"}' in last_change(app, "unit_reopen").detail
+    assert '"before": {"closed_on": "2021-12-01"}' in last_change(app, "unit_reopen").detail
     assert client.post(f"/admin/users/{user_id}/enable").status_code == 302
     assert logged_in_client(app, login_as, "canglong").get("/").status_code == 200
 
@@ -273,7 +273,7 @@ def test_reopen_keeps_logins_disabled_until_enabled_one_by_one(app, client, logi
 def test_reopen_with_htmx_returns_the_unit_fragment(app, client, login_as):
     unit_id, _ = ids(app)
     login_as("admin")
-    client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2025-07-01"})
+    client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2021-12-01"})
     response = client.post(f"/admin/units/{unit_id}/reopen", headers=HX)
     assert response.status_code == 200 and "<html" not in response.text
     assert "Đã mở lại đơn vị" in response.text and "Cho ngừng hoạt động" in response.text
@@ -282,7 +282,7 @@ def test_reopen_with_htmx_returns_the_unit_fragment(app, client, login_as):
 def test_a_closed_name_can_be_reused_but_then_the_old_unit_cannot_reopen(app, client, login_as):
     unit_id, _ = ids(app)
     login_as("admin")
-    client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2025-07-01"})
+    client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2021-12-01"})
     added = client.post("/admin/units", data=unit_form(name=CANG_LONG, short_name="Càng Long 2",
                                                        kind="district"))
     assert added.status_code == 302
@@ -302,7 +302,7 @@ def test_an_open_unit_cannot_be_reopened(app, client, login_as):
 def test_unknown_unit_or_user_is_404(client, login_as):
     login_as("admin")
     assert client.get("/admin/units/999999").status_code == 404
-    assert client.post("/admin/units/999999/close", data={"closed_on": "2025-07-01"}).status_code == 404
+    assert client.post("/admin/units/999999/close", data={"closed_on": "2021-12-01"}).status_code == 404
     assert client.post("/admin/users/999999/disable").status_code == 404
 
 
@@ -319,7 +319,7 @@ def admin_requests(app):
         ("post", f"/admin/users/{user_id}/edit", {"full_name": "Bị sửa", "unit_id": str(unit_id), "is_admin": "y"}),
         ("post", "/admin/units", unit_form()),
         ("post", f"/admin/units/{unit_id}/edit", unit_form(name="Bị đổi tên", short_name="x", kind="district")),
-        ("post", f"/admin/units/{unit_id}/close", {"closed_on": "2025-07-01"}),
+        ("post", f"/admin/units/{unit_id}/close", {"closed_on": "2021-12-01"}),
         ("post", f"/admin/units/{unit_id}/reopen", {}),
         ("post", "/admin/users", {"username": "ke-la", "unit_id": str(unit_id), "is_admin": "y"}),
         ("post", f"/admin/users/{user_id}/disable", {}),
@@ -461,7 +461,7 @@ def test_bad_login_input_is_refused(app, client, login_as, data, message):
     unit_id, _ = ids(app)
     login_as("admin")
     if data["unit_id"] == "CLOSED":
-        client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2025-07-01"})
+        client.post(f"/admin/units/{unit_id}/close", data={"closed_on": "2021-12-01"})
     before = snapshot(app)
     data = {**data, "unit_id": data["unit_id"].replace("UNIT", str(unit_id)).replace("CLOSED", str(unit_id))}
     response = client.post("/admin/users", data=data)
@@ -584,7 +584,7 @@ def test_a_login_cannot_be_moved_to_a_closed_unit(app, client, login_as):
     closed_id, _ = ids(app, "Huyện đoàn Trà Cú", "tracu")
     _, user_id = ids(app)
     login_as("admin")
-    client.post(f"/admin/units/{closed_id}/close", data={"closed_on": "2025-07-01"})
+    client.post(f"/admin/units/{closed_id}/close", data={"closed_on": "2021-12-01"})
     before = snapshot(app)
     response = client.post(f"/admin/users/{user_id}/edit", data={"unit_id": str(closed_id)})
     assert response.status_code == 200 and "Vui lòng chọn một đơn vị đang hoạt động." in response.text

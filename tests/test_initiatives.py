@@ -24,8 +24,8 @@ from danvan.orm import (
     WorkStatus,
 )
 from tests.conftest import HX
-from tests.helpers import queries_of_get, rows
 from tests.factories import unit_by_name
+from tests.helpers import queries_of_get, rows
 
 HOUSES_ID, CHILDREN_ID, ROADS_ID = 2, 1, 3
 
@@ -251,10 +251,20 @@ def test_record_from_the_initiative_page_returns_the_live_fragment(client, login
     assert "Đã ghi nhận 2,4 triệu đồng." in response.text
 
 
+def test_the_entry_date_is_today_within_the_plan_year(app, client, login_as, ids):
+    login_as("canglong")
+    url = f"/targets/{ids['child']}/progress"
+    assert 'value="2021-12-03"' in client.get(url).text  # the demo's today
+    app.config["TODAY"] = None  # the real date, years after plan 382: its last day, not 2026
+    assert 'value="2021-12-31"' in client.get(url).text
+    app.config["TODAY"] = date(2020, 12, 20)
+    assert 'value="2021-01-01"' in client.get(url).text
+
+
 def test_record_page_and_fragment(client, login_as, ids):
     login_as("canglong")
     page = client.get(f"/targets/{ids['child']}/progress").text
-    assert "<html" in page and 'value="2021-12-31"' in page and "215 em" in page
+    assert "<html" in page and 'value="2021-12-03"' in page and "215 em" in page
     fragment = client.get(f"/targets/{ids['child']}/progress", headers=HX).text
     assert "<html" not in fragment and 'id="record"' in fragment
     data = {f"t{ids['child']}-amount": "5", f"t{ids['child']}-recorded_on": "2021-12-01"}
@@ -457,7 +467,7 @@ def test_bad_allocation_amount_rerenders_with_the_message(app, client, login_as,
 
 def house_data(**extra) -> dict[str, str]:
     data = {"beneficiary": "Gia đình bà Nguyễn Thị Thử", "commune": "xã Tân An", "status": "done",
-            "handed_over_on": "2021-12-20", "cost": "40 triệu", "funds_mobilised": "40.000.000", "note": ""}
+            "handed_over_on": "2021-11-20", "cost": "40 triệu", "funds_mobilised": "40.000.000", "note": ""}
     data.update(extra)
     return data
 

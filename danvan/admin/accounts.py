@@ -15,6 +15,7 @@ from danvan.admin.queries import open_units, users_with_last_login
 from danvan.auth import throttle
 from danvan.auth.passwords import hash_password, one_time_password
 from danvan.auth.sessions import end_all_sessions
+from danvan.clock import real_utcnow
 from danvan.extensions import db
 from danvan.orm import LoginSession, Unit, User, record_change, utcnow
 from danvan.text import username_key
@@ -200,7 +201,7 @@ def edit_user(user_id: int):
 
 def _throttles_page(message: str | None = None):
     config = current_app.config
-    now = utcnow()
+    now = real_utcnow()
     rows = []
     for row in throttle.throttled_sources():
         left = int(throttle.wait_after(row.failures, config["LOGIN_FAILURE_LIMIT"], row.last, now).total_seconds())

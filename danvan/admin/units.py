@@ -19,7 +19,7 @@ from danvan.admin.forms import NO_PARENT, CloseUnitForm, UnitForm
 from danvan.admin.queries import all_units, descendant_ids, login_counts, name_taken, tree_order
 from danvan.extensions import db
 from danvan.formatting import format_date
-from danvan.orm import LoginSession, Unit, UnitKind, record_change, utcnow
+from danvan.orm import LoginSession, Unit, UnitKind, record_change
 from danvan.web import after_write, render_page
 
 
@@ -187,7 +187,7 @@ def close_unit(unit_id: int):
             db.session.execute(
                 update(LoginSession)
                 .where(LoginSession.user_id.in_([u.id for u in unit.users]), LoginSession.ended_at.is_(None))
-                .values(ended_at=utcnow())
+                .values(ended_at=clock.real_utcnow())
             )
             record_change(current_user, "unit_close", "unit", unit.id, before={"closed_on": None},
                           after={"closed_on": unit.closed_on},

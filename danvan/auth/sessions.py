@@ -17,9 +17,10 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 from sqlalchemy import update
 
+from danvan.clock import real_utcnow
 from danvan.config import SESSION_REFRESH_INTERVAL
 from danvan.extensions import db, login_manager
-from danvan.orm import LoginSession, User, utcnow
+from danvan.orm import LoginSession, User
 
 
 def start_session(user: User) -> None:
@@ -39,7 +40,7 @@ def end_session(user: User) -> None:
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.id == user.login_session_id, LoginSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=real_utcnow())
     )
     logout_user()
     session.clear()
@@ -52,7 +53,7 @@ def end_all_sessions(user_id: int, *, keep: str | None = None) -> None:
     )
     if keep:
         query = query.where(LoginSession.id != keep)
-    db.session.execute(query.values(ended_at=utcnow()))
+    db.session.execute(query.values(ended_at=real_utcnow()))
 
 
 @login_manager.user_loader
@@ -65,7 +66,7 @@ def load_user(session_id: str) -> User | None:
         return None
     record, user = row
     lifetime = current_app.config["ABSOLUTE_SESSION_LIFETIME"]
-    if record.ended_at is not None or record.created_at + lifetime < utcnow() or not user.active:
+    if record.ended_at is not None or record.created_at + lifetime < real_utcnow() or not user.active:
         return None
     user.login_session_id = record.id
     return user

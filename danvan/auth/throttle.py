@@ -16,8 +16,9 @@ from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, func
 
+from danvan.clock import real_utcnow
 from danvan.extensions import db
-from danvan.orm import LoginFailure, utcnow
+from danvan.orm import LoginFailure
 
 DEVICE_COOKIE = "danvan_device"
 MAX_WAIT = timedelta(minutes=15)
@@ -64,7 +65,7 @@ def wait_after(failures: int, free: int, last: datetime, now: datetime) -> timed
 
 
 def _count(*where) -> tuple[int, datetime | None]:
-    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    since = real_utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
     return db.session.execute(
         db.select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.at >= since, *where)).one()
 
@@ -79,7 +80,7 @@ def waiting(key: str) -> timedelta:
     if not device:
         rules.append((_count(LoginFailure.address == where, LoginFailure.device == ""),
                       config["LOGIN_ADDRESS_LIMIT"]))
-    now = utcnow()
+    now = real_utcnow()
     return max([timedelta(0)] + [wait_after(n, free, last, now) for (n, last), free in rules if last])
 
 
@@ -96,7 +97,7 @@ def clear(key: str) -> None:
 
 def throttled_sources() -> list:
     """Every (account, source) with failures in the window, most failures first (for the admin)."""
-    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    since = real_utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
     return db.session.execute(
         db.select(LoginFailure.username_key, LoginFailure.address, LoginFailure.device,
                   func.count().label("failures"), func.max(LoginFailure.at).label("last"))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from danvan import clock
 from danvan.auth.passwords import hash_password
-from danvan.demo import cascade
+from danvan.demo import cascade, checklist
 from danvan.demo import initiatives as sample_initiatives
-from danvan.demo import checklist
 from danvan.demo import plan382 as data
 from danvan.demo import reports as demo_reports
 from danvan.extensions import db
@@ -30,14 +32,20 @@ def seed_demo() -> bool:
     """Load the demo organisation, accounts and plan 382; return False if they were there."""
     if db.session.scalar(db.select(Plan).where(Plan.code == data.PLAN["code"])):
         return False
-    units = _load_units()
-    _load_users(units)
-    plan = _load_plan(units)
-    cascade.load(plan, units)
+    # Everything stamped while loading (created, saved, sent) falls in the demo's own time: the
+    # organisation and the plan on the day it was issued, the sample results by the end of
+    # October, the reporting period on 01/11/2021; the checklist carries its own dates.
+    with clock.pinned(data.PLAN["issued_on"]):
+        units = _load_units()
+        _load_users(units)
+        plan = _load_plan(units)
+        cascade.load(plan, units)
     checklist.load()
-    sample_initiatives.load(units)
+    with clock.pinned(date(2021, 10, 30)):
+        sample_initiatives.load(units)
     # After the progress samples: submitted reports freeze the numbers they see.
-    demo_reports.load()
+    with clock.pinned(date(2021, 11, 1)):
+        demo_reports.load()
     db.session.commit()
     return True
 

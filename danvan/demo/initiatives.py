@@ -6,10 +6,9 @@ description, and the pages show a "Dữ liệu mẫu" tag on such rows.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from danvan.extensions import db
-from danvan.plan.drafts import new_unit_plan
 from danvan.orm import (
     Allocation,
     Field,
@@ -23,6 +22,7 @@ from danvan.orm import (
     Unit,
     WorkStatus,
 )
+from danvan.plan.drafts import new_unit_plan
 
 SAMPLE = "dữ liệu mẫu"
 DISTRICTS = ["tptravinh", "txduyenhai", "canglong", "cauke", "tieucan", "chauthanh", "caungang",
@@ -50,7 +50,7 @@ CHILD_ENTRIES = [
     ("canglong", date(2021, 7, 15), 120, 24_000_000), ("canglong", date(2021, 10, 20), 95, 19_000_000),
     ("tptravinh", date(2021, 8, 2), 150, 30_000_000), ("cauke", date(2021, 9, 10), 80, 16_000_000),
     ("tieucan", date(2021, 9, 28), 210, 42_000_000), ("tracu", date(2021, 11, 5), 130, 26_000_000),
-    ("thieunhi", date(2021, 6, 1), 300, 60_000_000), ("caungang", date(2021, 12, 10), 60, 12_000_000),
+    ("thieunhi", date(2021, 6, 1), 300, 60_000_000), ("caungang", date(2021, 12, 1), 60, 12_000_000),
 ]
 # A district union's own initiatives: (unit, field, title, measure, amount, label, done so far).
 OWN = [
@@ -90,9 +90,12 @@ def load(units: dict[str, Unit]) -> None:
 
     for key, day, count, money in CHILD_ENTRIES:
         note = f"Trao quà, học bổng cho thiếu nhi ({SAMPLE})"
+        # Recorded on the day it happened.
+        at = datetime.combine(day, time(3))
         db.session.add_all([
-            ProgressEntry(target=child_t, unit=units[key], recorded_on=day, amount=count, note=note),
-            ProgressEntry(target=child_money, unit=units[key], recorded_on=day, amount=money, note=note),
+            ProgressEntry(target=child_t, unit=units[key], recorded_on=day, amount=count, note=note, created_at=at),
+            ProgressEntry(target=child_money, unit=units[key], recorded_on=day, amount=money, note=note,
+                          created_at=at),
         ])
 
     n = 0
@@ -104,7 +107,7 @@ def load(units: dict[str, Unit]) -> None:
                 beneficiary=f"Gia đình {FAMILIES[n % len(FAMILIES)]}",
                 cost=40_000_000, funds_mobilised=40_000_000 if is_done else 25_000_000,
                 status=WorkStatus.DONE if is_done else WorkStatus.BUILDING,
-                handed_over_on=date(2021, 7 + (n % 6), 5 + (n % 20)) if is_done else None,
+                handed_over_on=date(2021, 7 + (n % 5), 5 + (n % 20)) if is_done else None,
                 note=f"Hộ nghèo, nhà tạm xuống cấp ({SAMPLE})"))
             n += 1
 

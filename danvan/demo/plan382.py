@@ -54,6 +54,10 @@ DOCUMENT_CODES = {
 
 ADMIN_USERNAMES = {"admin"}
 
+# The demo's "today" (DANVAN_TODAY in `make run`): the annual report fell due on 30/11/2021, a
+# few units are days late, the board is compiling: the week the app matters most.
+DEMO_TODAY = date(2021, 12, 3)
+
 PLAN = dict(
     year=2021,
     code="382-KH/TĐTN-TCKT",

@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from danvan.clock import real_utcnow
 from danvan.extensions import db
 from danvan.orm.util import enum_type, utcnow
 
@@ -110,7 +111,7 @@ class LoginSession(db.Model):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=real_utcnow)
     ended_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
@@ -121,7 +122,7 @@ class LoginFailure(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username_key: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=real_utcnow, index=True)
     # Who tried: the browser's device id once it has logged in here before, else its address.
     address: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     device: Mapped[str] = mapped_column(String(64), default="", server_default="")

@@ -15,7 +15,7 @@ def test_district_records_a_handed_over_house_and_the_province_sees_it(browser, 
     page.fill("#beneficiary", "Gia đình ông Thạch Văn Thử")
     page.fill("#commune", "xã Tân An")
     page.select_option("#status", "done")
-    page.fill("#handed_over_on", "2021-12-20")
+    page.fill("#handed_over_on", "2021-11-20")
     page.fill("#cost", "40 triệu")
     page.fill("#funds_mobilised", "40.000.000")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
@@ -41,8 +41,8 @@ def test_district_records_children_progress_in_two_taps(phone, live_server):
     page.get_by_role("link", name="Ghi nhận kết quả").first.click()
     page.fill("input[inputmode=decimal]", "25")
     page.get_by_role("button", name="Ghi nhận").click()
-    # Today is past 2021: the date defaults to 31/12/2021, after the cut-off of the report Cầu Kè
-    # still owes, and the form says so before saving anything.
+    # The demo's today (03/12/2021) is the default date, after the cut-off (15/11/2021) of the
+    # annual report Cầu Kè still owes, and the form says so before saving anything.
     page.get_by_text("kết quả sẽ không có trong báo cáo đó").wait_for()
     page.get_by_label("Vẫn ghi nhận: kết quả tính vào kỳ báo cáo sau").check()
     page.get_by_role("button", name="Ghi nhận").click()

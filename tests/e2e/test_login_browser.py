@@ -14,7 +14,10 @@ def test_district_union_logs_in_on_a_phone(phone, live_server):
     log_in(page, live_server, "canglong")
     assert page.locator("h1").inner_text() == "Huyện đoàn Càng Long"
     assert page.get_by_text("Xây dựng kế hoạch, mô hình của đơn vị").is_visible()
-    assert page.get_by_text("Báo cáo kết quả trong báo cáo năm").is_visible()
+    assert page.get_by_text("Báo cáo kết quả trong báo cáo năm", exact=True).is_visible()
+    # The demo lives on 03/12/2021: the annual report is days late, not years.
+    assert page.get_by_text("Nộp báo cáo “Báo cáo tổng kết năm 2021”: trễ 3 ngày").is_visible()
+    assert page.get_by_text("Dữ liệu mẫu · hôm nay là 03/12/2021").is_visible()
     # Nothing is wider than the phone: no sideways scrolling.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # Everything came from the app itself.
