@@ -26,6 +26,7 @@ from danvan import formatting
 from danvan.access import Access, access
 from danvan.auth.sessions import user_of_ended_session
 from danvan.extensions import db, login_manager
+from danvan.orm.org import LOCAL_UNION_KINDS, forget_units_day
 from danvan.text import emphasis_runs, without_emphasis
 
 log = logging.getLogger(__name__)
@@ -132,8 +133,11 @@ def init_web(app: Flask) -> None:
     app.jinja_env.filters["datetime_vn"] = formatting.format_datetime
     app.jinja_env.globals["date_line"] = formatting.date_line
     app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
+    app.jinja_env.globals["local_union_kinds"] = LOCAL_UNION_KINDS
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+    app.before_request(forget_units_day)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

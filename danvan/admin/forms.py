@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Regexp
 
@@ -30,8 +30,30 @@ class UnitForm(FlaskForm):
         return int(raw) if raw else None
 
 
+class EditUnitForm(UnitForm):
+    """A change starts a new period from `valid_from`; a correction rewrites the present one."""
+
+    valid_from = DateField("Có hiệu lực từ ngày")
+    correction = BooleanField("Chỉ sửa lỗi gõ (áp dụng cho mọi thời điểm, kể cả văn bản cũ)")
+
+
+KEEP = ""
+
+
 class CloseUnitForm(FlaskForm):
     closed_on = DateField("Ngày ngừng hoạt động", validators=[InputRequired(REQUIRED)])
+    # Choices are the open units, filled in and checked by the view.
+    successors = SelectMultipleField("Đơn vị kế thừa (sáp nhập, chia tách)", choices=[], validate_choice=False)
+    logins_to = SelectField("Tài khoản của đơn vị", choices=[], validate_choice=False)
+    shares_to = SelectField("Phần chỉ tiêu của kế hoạch đang thực hiện", choices=[], validate_choice=False)
+
+    def unit_ids(self, field) -> list[int] | None:
+        """Return the ids chosen in `field`, or None when one is unreadable."""
+        raw = field.data if isinstance(field.data, list) else [field.data or ""]
+        try:
+            return [int(value) for value in raw if value != KEEP]
+        except ValueError:
+            return None
 
 
 class UserForm(FlaskForm):

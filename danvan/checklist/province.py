@@ -10,15 +10,15 @@ from danvan.checklist.completion import counts, task_done
 from danvan.checklist.events import last_event_id, new_page_id
 from danvan.checklist.queries import get_task, task_query
 from danvan.extensions import db
-from danvan.orm import Assignment, Plan, Task, Unit, UnitKind
+from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, show_units_of_year
 from danvan.text import small_id
 from danvan.web import render_page
 
 PAGE = "checklist/province.html"
 KIND_FILTERS = {
     "boards": (UnitKind.BOARD, UnitKind.OFFICE_CELL, UnitKind.OFFICE_UNION),
-    "districts": (UnitKind.DISTRICT,),
-    "affiliated": (UnitKind.AFFILIATED,),
+    "districts": (UnitKind.DISTRICT, UnitKind.COMMUNE),
+    "affiliated": (UnitKind.AFFILIATED, UnitKind.GRASSROOTS),
 }
 
 
@@ -37,6 +37,8 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
         .order_by(Plan.year.desc(), Plan.id.desc())
     ).all()
     plan_id = plan_id if any(p.id == plan_id for p in plans) else (plans[0].id if plans else None)
+    if plan_id is not None:
+        show_units_of_year(next(p.year for p in plans if p.id == plan_id))
     query = task_query().join(Task.unit).join(Task.assignment).where(Assignment.plan_id == plan_id)
     if kind in KIND_FILTERS:
         query = query.where(Unit.kind.in_(KIND_FILTERS[kind]))

@@ -12,7 +12,18 @@ from danvan.checklist.completion import counts
 from danvan.checklist.events import last_event_id, new_page_id
 from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
 from danvan.extensions import db
-from danvan.orm import Assignment, ChecklistItem, Plan, PlanStatus, Task, TaskComment, Unit, User, lock_row
+from danvan.orm import (
+    Assignment,
+    ChecklistItem,
+    Plan,
+    PlanStatus,
+    Task,
+    TaskComment,
+    Unit,
+    User,
+    lock_row,
+    show_units_of_year,
+)
 from danvan.orm.plan import assignment_coordinator
 
 FORM_CLASSES = {"add": ItemForm, "done": DoneForm, "comment": CommentForm}
@@ -45,6 +56,7 @@ def get_task(task_id: int, may: Rule | None = None) -> Task:
         lock_row(Task, task_id)
     task = db.first_or_404(task_query().where(Task.id == task_id))
     require(may, task)
+    show_units_of_year(task.assignment.plan.year)
     return task
 
 
@@ -145,6 +157,8 @@ def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
     if year not in years:
         # The newest year whose plan is issued: a draft plan's tasks are not work yet.
         year = next((y for y, issued in known if issued), years[0] if years else None)
+    if year is not None:
+        show_units_of_year(year)
     base = (task_query().join(Task.assignment).join(Assignment.plan)
             .where(Plan.year == year).order_by(Plan.year.desc(), Assignment.position, Task.id))
     tasks = db.session.scalars(base.where(Task.unit_id == unit.id)).unique().all()

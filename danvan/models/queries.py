@@ -36,7 +36,9 @@ from danvan.orm import (
     Target,
     Unit,
     WorkStatus,
+    show_units_of_year,
 )
+from danvan.orm.org import unit_then
 
 
 def get_initiative(initiative_id: int, may: Rule | None = None) -> Initiative:
@@ -46,6 +48,7 @@ def get_initiative(initiative_id: int, may: Rule | None = None) -> Initiative:
             selectinload(Initiative.targets), selectinload(Initiative.lead_unit),
             selectinload(Initiative.coordinating_units), selectinload(Initiative.plan)))
     require(may, initiative)
+    show_units_of_year(initiative.plan.year)
     return initiative
 
 
@@ -65,6 +68,7 @@ def get_target_for_progress(target_id: int) -> tuple[Target, int | None]:
     if rollup.target_source(target) != rollup.Source.ENTRIES:
         # Houses and roads are counted from their lists; a typed total would be counted twice.
         abort(404)
+    show_units_of_year(target.initiative.plan.year)
     return target, share
 
 
@@ -75,6 +79,7 @@ def get_entry_for_correction(entry_id: int) -> ProgressEntry:
     if entry.corrects_id is not None:
         abort(404)
     require(can_correct_entry, entry)
+    show_units_of_year(entry.target.initiative.plan.year)
     return entry
 
 
@@ -83,6 +88,7 @@ def get_works(model: type[House] | type[Road], item_id: int, may: Rule) -> House
     item = db.first_or_404(db.select(model).where(model.id == item_id).options(
         selectinload(model.initiative).selectinload(Initiative.plan), selectinload(model.unit)))
     require(may, item)
+    show_units_of_year(item.initiative.plan.year)
     return item
 
 
@@ -176,7 +182,9 @@ def _works_units(model: type[House] | type[Road], initiative: Initiative) -> lis
         db.select(Unit.id, Unit.short_name, func.count(model.id)).join(model, model.unit_id == Unit.id)
         .where(model.initiative_id == initiative.id).group_by(Unit.id, Unit.short_name, Unit.position)
         .order_by(case((Unit.id == current_user.unit_id, 0), else_=1), Unit.position)).all()
-    return [tuple(row) for row in rows]
+    # The name as the page's time has it (a unit renamed since 2021 keeps its 2021 name here).
+    return [(unit_id, (then.short_name if (then := unit_then(unit_id)) else name), count)
+            for unit_id, name, count in rows]
 
 
 def initiative_context(initiative: Initiative, *, progress_forms: dict | None = None,

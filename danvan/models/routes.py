@@ -31,6 +31,7 @@ from danvan.orm import (
     current_province_plan,
     lock_row,
     record_change,
+    show_units_of_year,
 )
 from danvan.text import small_id
 from danvan.web import after_write, form_error, render_page
@@ -57,6 +58,7 @@ def index():
 def initiatives(plan_id: int):
     """Return a plan's mô hình by field with target-vs-actual bars, and the units' own counts."""
     plan = db.get_or_404(Plan, plan_id)
+    show_units_of_year(plan.year)
     initiatives = list(db.session.scalars(
         db.select(Initiative).where(Initiative.plan_id == plan.id).order_by(Initiative.position)
         .options(selectinload(Initiative.targets), selectinload(Initiative.lead_unit))))

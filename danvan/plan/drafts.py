@@ -24,6 +24,7 @@ from danvan.orm import (
     claim_version,
     open_local_unions,
     record_change,
+    successors_of,
     utcnow,
 )
 
@@ -115,12 +116,36 @@ def replace_year(text: str, old: int, new: int) -> str:
     return re.sub(rf"(năm)(\s+){old}\b", lambda m: f"{m[1]}{m[2]}{new}", text or "", flags=re.IGNORECASE)
 
 
+def heirs(unit: Unit) -> list[Unit]:
+    """Return the open unit itself, or the open units a closed one's work went on in (following a
+    merge into a unit that was itself merged later); none for a unit dissolved without successor."""
+    found: list[Unit] = []
+    seen = {unit.id}
+    waiting = [unit]
+    while waiting:
+        current = waiting.pop(0)
+        if current.closed_on is None:
+            found.append(current)
+            continue
+        for successor in successors_of(current.id):
+            if successor.id not in seen:
+                seen.add(successor.id)
+                waiting.append(successor)
+    return found
+
+
+def _heirs_of_all(units: list[Unit]) -> list[Unit]:
+    return list({heir.id: heir for unit in units for heir in heirs(unit)}.values())
+
+
 def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]:
     """Create next year's draft from `source`; return it and how many assignments of closed units were skipped.
 
     Copied: header texts (year replaced), purposes, contents, mô hình with their targets (not
     progress, not allocations: each year's shares are set anew), assignments and their tasks for
     open units, recipients. The document number is left blank ("…") for the standing unit to fill.
+    A closed unit's duties go to its successor (one; a split unit's assignment is skipped, for the
+    standing unit to give out anew), its part as coordinating unit to all of its successors.
     """
     old, new = source.year, source.year + 1
     y = lambda text: replace_year(text, old, new)  # noqa: E731
@@ -145,8 +170,8 @@ def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]
         initiative = Initiative(
             field=old_initiative.field, position=old_initiative.position, title=y(old_initiative.title),
             wording=y(old_initiative.wording), description=y(old_initiative.description),
-            lead_unit_id=old_initiative.lead_unit_id,
-            coordinating_units=[u for u in old_initiative.coordinating_units if u.closed_on is None],
+            lead_unit_id=next((u.id for u in heirs(old_initiative.lead_unit)), old_initiative.lead_unit_id),
+            coordinating_units=_heirs_of_all(old_initiative.coordinating_units),
             targets=[Target(position=t.position, measure=t.measure, amount=t.amount, label=t.label,
                             approximate=t.approximate) for t in old_initiative.targets],
         )
@@ -154,18 +179,22 @@ def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]
         copies[old_initiative.id] = initiative
     skipped = 0
     for old_assignment in source.assignments:
+        unit_id = old_assignment.unit_id
         if old_assignment.unit is not None and old_assignment.unit.closed_on is not None:
-            skipped += 1
-            continue
+            successors = heirs(old_assignment.unit)
+            if len(successors) != 1:
+                skipped += 1
+                continue
+            unit_id = successors[0].id
         assignment = Assignment(
             section=y(old_assignment.section), position=old_assignment.position, text=y(old_assignment.text),
-            short_title=y(old_assignment.short_title), unit_id=old_assignment.unit_id,
+            short_title=y(old_assignment.short_title), unit_id=unit_id,
             unit_kinds=old_assignment.unit_kinds,
-            coordinating_units=[u for u in old_assignment.coordinating_units if u.closed_on is None],
+            coordinating_units=_heirs_of_all(old_assignment.coordinating_units),
             initiatives=[copies[i.id] for i in old_assignment.initiatives if i.id in copies],
         )
         plan.assignments.append(assignment)
-        for uid in sorted(wanted_unit_ids(old_assignment.unit_id)):
+        for uid in sorted(wanted_unit_ids(unit_id)):
             assignment.tasks.append(Task(unit_id=uid))
     db.session.flush()
     record_change(user, "copy", "plan", plan.id, source=source.id, year=new, skipped_closed=skipped)

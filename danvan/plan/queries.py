@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from danvan.access import Rule, require
 from danvan.extensions import db
-from danvan.orm import Assignment, Change, Initiative, Plan, Task
+from danvan.orm import Assignment, Change, Initiative, Plan, Task, show_units_of_year
 from danvan.orm.plan import assignment_coordinator
 
 # Workflow steps as the plan's history names them.
@@ -20,8 +20,10 @@ TRANSITIONS = {
 
 
 def get_plan(plan_id: int) -> Plan:
-    """Return a plan with everything its document shows, or 404; every login may read plans."""
-    return db.first_or_404(
+    """Return a plan with everything its document shows, or 404; every login may read plans.
+
+    The page is about the plan's year: units show the names they had then."""
+    plan = db.first_or_404(
         db.select(Plan)
         .where(Plan.id == plan_id)
         .options(
@@ -32,6 +34,8 @@ def get_plan(plan_id: int) -> Plan:
             selectinload(Plan.assignments),
         )
     )
+    show_units_of_year(plan.year)
+    return plan
 
 
 def get_plan_to_edit(plan_id: int, may: Rule) -> Plan:
@@ -44,6 +48,7 @@ def get_plan_to_edit(plan_id: int, may: Rule) -> Plan:
             selectinload(Plan.assignments).selectinload(Assignment.tasks).selectinload(Task.unit),
         ).execution_options(populate_existing=True))
     require(may, plan)
+    show_units_of_year(plan.year)
     return plan
 
 
@@ -51,6 +56,7 @@ def get_plan_to_act(plan_id: int, may: Rule | None) -> Plan:
     """Return a plan for a workflow step; 404, or 403 when `may` refuses (the step checks the state)."""
     plan = db.first_or_404(db.select(Plan).where(Plan.id == plan_id).options(selectinload(Plan.parent_plan)))
     require(may, plan)
+    show_units_of_year(plan.year)
     return plan
 
 

@@ -19,7 +19,7 @@ from danvan.access import (
     require,
 )
 from danvan.extensions import db
-from danvan.orm import Plan, Unit, UnitKind
+from danvan.orm import LOCAL_UNION_KINDS, Plan, Unit, UnitKind, show_units_as_on, show_units_of_year
 from danvan.orm.report import CompiledReport, Report, ReportEvent, ReportingPeriod
 
 
@@ -38,12 +38,16 @@ def get_report(report_id: int, may: Rule | None = None) -> Report:
     if report is None or not can_read_report(current_user, report):
         abort(404)
     require(may, report)
+    # A report is about its period: units show the names they had on its cut-off day.
+    show_units_as_on(report.period.cut_off_on)
     return report
 
 
 def _period(period_id: int) -> ReportingPeriod:
-    return db.first_or_404(db.select(ReportingPeriod).where(ReportingPeriod.id == period_id)
-                           .options(selectinload(ReportingPeriod.plan)))
+    period = db.first_or_404(db.select(ReportingPeriod).where(ReportingPeriod.id == period_id)
+                             .options(selectinload(ReportingPeriod.plan)))
+    show_units_as_on(period.cut_off_on)
+    return period
 
 
 def get_period(period_id: int, may: Rule | None = None) -> ReportingPeriod:
@@ -93,6 +97,6 @@ def get_plan_for_schedule(plan_id: int) -> Plan:
 
 def schedulable_units() -> list[Unit]:
     """Return the open units that may owe a report: boards, office units, districts, affiliated unions."""
-    kinds = [UnitKind.DISTRICT, UnitKind.AFFILIATED, UnitKind.BOARD, UnitKind.OFFICE_CELL, UnitKind.OFFICE_UNION]
+    kinds = [*LOCAL_UNION_KINDS, UnitKind.BOARD, UnitKind.OFFICE_CELL, UnitKind.OFFICE_UNION]
     return list(db.session.scalars(
         db.select(Unit).where(Unit.kind.in_(kinds), Unit.closed_on.is_(None)).order_by(Unit.position)))
