@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from danvan import clock
 from danvan.access import Access, access
 from danvan.admin import bp, succession
-from danvan.admin.forms import KEEP, NO_PARENT, CloseUnitForm, EditUnitForm, UnitForm
+from danvan.admin.forms import CloseUnitForm, EditUnitForm, UnitForm
 from danvan.admin.queries import all_units, descendant_ids, login_counts, name_taken, tree_order
 from danvan.extensions import db
 from danvan.formatting import format_date
@@ -188,7 +188,7 @@ def edit_unit(unit_id: int):
         record_change(current_user, "unit_edit", "unit", unit.id, before=before, after=after,
                       valid_from=valid_from or "correction")
         db.session.commit()
-        since = f" từ {format_date(valid_from)}" if valid_from else ""
+        since = f" từ {format_date(valid_from)}" if valid_from and valid_from < clock.today() else ""
         return _after_unit_change(unit, f"Đã lưu đơn vị {unit.name}{since}.")
     return _unit_page(unit, form=form)
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from danvan import clock
 from danvan.extensions import db
 from danvan.orm.org import Unit, UnitKind, User
 from danvan.orm.util import enum_type, utcnow
@@ -117,6 +118,12 @@ class Plan(db.Model):
         back_populates="plan", order_by="Assignment.position"
     )
     recipients: Mapped[list[Recipient]] = relationship(order_by="Recipient.position")
+
+    @property
+    def draft_year(self) -> int:
+        """The year a draft made from this plan is for: the next one, or this year when the plan is
+        older (a 2026 plan drafted from 2021's after the years between went by on paper)."""
+        return max(self.year + 1, clock.today().year)
 
 
 class PlanPurpose(db.Model):

@@ -147,7 +147,7 @@ def copy_plan(user: User, source: Plan, parent: Plan | None) -> tuple[Plan, int]
     A closed unit's duties go to its successor (one; a split unit's assignment is skipped, for the
     standing unit to give out anew), its part as coordinating unit to all of its successors.
     """
-    old, new = source.year, source.year + 1
+    old, new = source.year, source.draft_year
     y = lambda text: replace_year(text, old, new)  # noqa: E731
     code = re.sub(r"^\s*\d+", "…", source.code) if re.match(r"^\s*\d+", source.code) else source.code
     plan = Plan(

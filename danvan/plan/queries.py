@@ -98,7 +98,7 @@ def history(plan: Plan) -> list[Change]:
 
 def next_year_plan(plan: Plan) -> Plan | None:
     """Return the plan already made for the year after `plan`, by the same unit, if any."""
-    query = db.select(Plan).where(Plan.year == plan.year + 1, Plan.owner_unit_id == plan.owner_unit_id)
+    query = db.select(Plan).where(Plan.year == plan.draft_year, Plan.owner_unit_id == plan.owner_unit_id)
     if plan.parent_plan_id is not None:
         query = query.where(Plan.parent_plan_id.is_not(None))
     else:

@@ -155,12 +155,12 @@ def copy(plan_id: int):
     plan = get_plan_to_copy(plan_id, may=can_manage_plan)
     existing = next_year_plan(plan)
     if existing is not None:
-        return _acted(plan, error=f"Đã có kế hoạch năm {plan.year + 1} ({existing.code}); không tạo thêm bản thứ hai.")
+        return _acted(plan, error=f"Đã có kế hoạch năm {plan.draft_year} ({existing.code}); không tạo thêm bản thứ hai.")
     parent = None
     if plan.parent_plan_id is not None:
-        parent = province_plan_of_year(plan.year + 1)
+        parent = province_plan_of_year(plan.draft_year)
         if parent is None:
-            return _acted(plan, error=f"Tỉnh đoàn chưa có kế hoạch năm {plan.year + 1} để đơn vị căn cứ.")
+            return _acted(plan, error=f"Tỉnh đoàn chưa có kế hoạch năm {plan.draft_year} để đơn vị căn cứ.")
     new_plan, skipped = copy_plan(current_user, plan, parent)
     db.session.commit()
     message = f"Đã tạo dự thảo kế hoạch năm {new_plan.year}. Vui lòng điền số kế hoạch."
