@@ -145,8 +145,6 @@ class UnitSuccession(db.Model):
     successor_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     on: Mapped[date]
 
-    successor: Mapped[Unit] = relationship(foreign_keys=[successor_id])
-
 
 def periods_of(unit_id: int) -> list[UnitVersion]:
     """Return a unit's recorded periods, earliest first (empty when it never changed)."""
