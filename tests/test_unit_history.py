@@ -231,9 +231,9 @@ def test_a_successor_must_be_an_open_unit_and_logins_go_to_a_chosen_successor(ap
     unit_id, other = _unit_id(app, "Huyện đoàn Càng Long"), _unit_id(app, "Huyện đoàn Cầu Kè")
     login_as("admin")
     response = client.post(f"/admin/units/{unit_id}/close", data={
-        "closed_on": "2025-07-01", "successors": [str(unit_id)], "logins_to": str(other)})
+        "closed_on": "2025-07-01", "successors": [str(unit_id)], "logins_to": str(other), "shares_to": "x"})
     assert "Đơn vị kế thừa phải là đơn vị đang hoạt động" in response.text
-    assert "Hãy chọn một trong các đơn vị kế thừa" in response.text
+    assert response.text.count("Hãy chọn một trong các đơn vị kế thừa") == 2  # logins and unreadable shares
     with app.app_context():
         assert db.session.get(Unit, unit_id).closed_on is None
         assert user_by_name("canglong").active

@@ -222,7 +222,7 @@ def _check_close(form: CloseUnitForm, unit: Unit, units: list[Unit]) -> tuple[li
     targets = []
     for choice in (form.logins_to, form.shares_to):
         chosen = form.unit_ids(choice)
-        if chosen and chosen[0] not in {s.id for s in successors}:
+        if chosen is None or (chosen and chosen[0] not in {s.id for s in successors}):
             choice.errors.append("Hãy chọn một trong các đơn vị kế thừa đã chọn ở trên.")
         targets.append(open_by_id.get(chosen[0]) if chosen else None)
     if field.data is None:
