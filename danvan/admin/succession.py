@@ -8,16 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, union, update
+from sqlalchemy import func, union
 
-from danvan import clock
+from danvan.auth.sessions import end_all_sessions
 from danvan.extensions import db
 from danvan.orm import (
     OPEN_STATES,
     Allocation,
     Assignment,
     Initiative,
-    LoginSession,
     Plan,
     Report,
     ReportingPeriod,
@@ -25,7 +24,6 @@ from danvan.orm import (
     Task,
     Unit,
     UnitSuccession,
-    User,
 )
 
 
@@ -76,10 +74,11 @@ def move_shares(unit: Unit, successor: Unit, from_year: int) -> list[dict]:
     """Hand the unit's shares in plans of `from_year` on to its successor (added to a share the
     successor already holds); return what moved, for the trail."""
     moved = []
-    shares = db.session.scalars(db.select(Allocation).where(Allocation.id.in_(_share_ids(unit.id, from_year))))
+    shares = db.session.scalars(db.select(Allocation).where(Allocation.id.in_(_share_ids(unit.id, from_year)))).all()
+    holding = {a.target_id: a for a in db.session.scalars(db.select(Allocation).where(
+        Allocation.unit_id == successor.id, Allocation.target_id.in_([s.target_id for s in shares])))}
     for share in shares:
-        held = db.session.scalar(db.select(Allocation).where(
-            Allocation.target_id == share.target_id, Allocation.unit_id == successor.id))
+        held = holding.get(share.target_id)
         moved.append({"target_id": share.target_id, "amount": share.amount})
         if held is None:
             share.unit_id = successor.id
@@ -87,14 +86,6 @@ def move_shares(unit: Unit, successor: Unit, from_year: int) -> list[dict]:
             held.amount += share.amount
             db.session.delete(share)
     return moved
-
-
-def end_sessions(users: list[User]) -> None:
-    """Log the users out now: what they may do has changed under them."""
-    db.session.execute(
-        update(LoginSession)
-        .where(LoginSession.user_id.in_([u.id for u in users]), LoginSession.ended_at.is_(None))
-        .values(ended_at=clock.real_utcnow()))
 
 
 def close(unit: Unit, closed_on: date, successors: list[Unit], logins_to: Unit | None,
@@ -105,7 +96,8 @@ def close(unit: Unit, closed_on: date, successors: list[Unit], logins_to: Unit |
     unit.closed_on = closed_on
     for successor in successors:
         db.session.add(UnitSuccession(predecessor_id=unit.id, successor_id=successor.id, on=closed_on))
-    end_sessions(users)
+    for user in users:  # logged out now: what they may do has changed under them
+        end_all_sessions(user.id)
     detail: dict = {"successors": [s.id for s in successors]} if successors else {}
     if logins_to is not None:
         for user in users:
