@@ -28,11 +28,11 @@ run: setup
 	$(BIN)/flask --app app seed-demo --if-empty
 	DANVAN_TODAY=$(DEMO_TODAY) $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-# Production-style serving: one process per core; threads because each open page holds a
-# live-update stream (server-sent events) open.
+# Production-style serving: one process per core, each an event loop (gevent), because every
+# open checklist or province page holds a live-update stream (server-sent events) open.
 serve: setup
 	$(BIN)/flask --app app db upgrade
-	$(BIN)/gunicorn --worker-class gthread --workers $$(nproc) --threads 16 --bind 127.0.0.1:5000 app:app
+	$(BIN)/gunicorn --worker-class gevent --workers $$(nproc) --worker-connections 1000 --bind 127.0.0.1:5000 app:app
 
 test: setup
 	$(BIN)/python -m pytest

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
+from danvan.database import begin_writing
 from danvan.extensions import login_manager
 from danvan.orm import (
     LOCAL_UNION_KINDS,
@@ -51,14 +52,21 @@ class Access(enum.StrEnum):
     ADMIN = "admin"
 
 
-def access(level: Access) -> Callable[[F], F]:
-    """Mark a view with its access level and enforce it; tests check every endpoint has one."""
+def access(level: Access, *, reads_first: bool = False) -> Callable[[F], F]:
+    """Mark a view with its access level and enforce it; tests check every endpoint has one.
+
+    The account is looked up in a read transaction; a write view's own transaction then begins
+    IMMEDIATE, unless it `reads_first` and writes in a `database.write_transaction()` of its own.
+    """
 
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapped(*args, **kwargs):
+            signed_in = level is Access.PUBLIC or current_user.is_authenticated
+            if not reads_first:
+                begin_writing()
             if level is not Access.PUBLIC:
-                if not current_user.is_authenticated:
+                if not signed_in:
                     return login_manager.unauthorized()
                 if level is Access.WRITER and is_read_only(current_user):
                     abort(403)

@@ -2,11 +2,19 @@
 
 pysqlite's legacy transaction handling loses updates when several processes write
 (TRUST.md, finding 8), so the driver's own BEGIN is switched off and we emit our own:
-BEGIN IMMEDIATE for anything that may write (a POST, a CLI command), plain BEGIN for reads,
-so readers never take the write lock and writers never fail on a read-to-write upgrade.
+BEGIN IMMEDIATE for anything that may write (a POST's view, a CLI command), plain BEGIN for
+reads, so readers never take the write lock and writers never fail on a read-to-write upgrade.
+
+A write request authenticates in a read transaction (the session lookup needs no lock) and takes
+the write lock only when its view starts (`begin_writing`, called by `access`); a view that
+loads everything first and then writes a few rows (a tick) holds it only for those
+(`write_transaction`). SQLite has one write lock for the whole database: every millisecond
+held is a millisecond every other writer waits.
 """
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import before_render_template, g, has_request_context, request
 from jinja2_fragments.flask import (
@@ -44,6 +52,48 @@ def _begin(conn) -> None:
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
+def begin_writing() -> None:
+    """End the request's read transaction; its next statement begins the write transaction.
+
+    Objects already loaded stay as read (not expired): what a view checks before it writes is
+    read again inside the write where it matters (lock_row, a conditional UPDATE, a version).
+    """
+    if not has_request_context() or request.method in READ_METHODS:
+        return
+    _end_transaction()
+    g.danvan_reading = False
+
+
+@contextmanager
+def write_transaction() -> Iterator[None]:
+    """Run the block as one short write transaction, committed at its end, objects kept as written.
+
+    For a view that has loaded and checked everything in its read transaction: inside, only
+    the conditional UPDATE, the trace row and the live event; the answer is then rendered
+    from the values in hand, with no lock held and nothing reloaded.
+    """
+    _end_transaction()
+    g.danvan_reading = False
+    try:
+        yield
+        _end_transaction()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        g.danvan_reading = True
+
+
+def _end_transaction() -> None:
+    session = db.session()
+    if session.in_transaction():
+        keep, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = keep
+
+
 def _writes_pending() -> bool:
     session = db.session
     return bool(session.new or session.dirty or session.deleted or g.get("danvan_flushed"))
@@ -59,16 +109,22 @@ def release_write_lock(_sender, **_extra) -> None:
     """
     if not has_request_context() or request.method in READ_METHODS or _writes_pending():
         return
-    if db.session().in_transaction():
-        db.session.commit()
+    _end_transaction()  # what the view committed is in hand: nothing to reload for the answer
     g.danvan_reading = True
 
 
 def init_database(app) -> None:
     """Connect the listeners that need the app's session."""
+    app.before_request(_read_first)
     before_render_template.connect(release_write_lock, app)
     before_render_template_block.connect(release_write_lock, app)
     before_render_template_blocks.connect(release_write_lock, app)
+
+
+def _read_first() -> None:
+    # A write request reads until its view begins (begin_writing): authentication takes no lock.
+    if request.method not in READ_METHODS:
+        g.danvan_reading = True
 
 
 @event.listens_for(Session, "after_flush")

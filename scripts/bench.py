@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "demo-danvan"
 CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 CSRF_HEADER = re.compile(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;|"X-CSRFToken": "([^"]+)"')
+UNITS = 180  # logins dv001… of the ×10 data; connections past it share a unit's login
 TOGGLE = re.compile(r'action="/items/(\d+)/toggle".*?name="done" value="([01])"')
 
 
@@ -205,6 +206,8 @@ def start_server(source: Path, worker_class: str, workers: int, threads: int, na
            "--chdir", str(ROOT), "app:app"]
     if worker_class == "gthread":
         cmd[3:3] = ["--threads", str(threads)]
+    elif worker_class == "gevent":
+        cmd[3:3] = ["--worker-connections", "1000"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             start_new_session=True)
     deadline = time.monotonic() + 30
@@ -228,6 +231,22 @@ def stop_server(server: Server) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(server.proc.pid, signal.SIGKILL)
             server.proc.wait()
+
+
+def server_cpu(server: Server) -> float:
+    """Return the CPU seconds (utime + stime) the server's processes have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == server.proc.pid:  # process group: gunicorn and its workers
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def locked_lines(server: Server) -> int:
@@ -256,8 +275,10 @@ def latest_plan(db: Path) -> int:
 
 async def s1(server: Server, connections: int, seconds: float, max_requests: int, writes: float) -> dict:
     plan_id = latest_plan(server.db)
-    names = [f"dv{n:03d}" for n in range(1, connections + 1)]
-    sessions = await asyncio.gather(*(log_in(server.port, n) for n in names))
+    names = [f"dv{n % UNITS + 1:03d}" for n in range(connections)]
+    sessions = []
+    for batch in range(0, connections, 50):  # not 200 logins at once: that is not what S1 measures
+        sessions += await asyncio.gather(*(log_in(server.port, n) for n in names[batch:batch + 50]))
     # One warm-up round so that template compilation is not measured.
     for s in sessions[:4]:
         for path in ("/", f"/units/{s.unit_id}/checklist", f"/plans/{plan_id}/initiatives", "/province"):
@@ -291,9 +312,11 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
             if status != 200:
                 errors[str(status)] = errors.get(str(status), 0) + 1
 
+    cpu0 = server_cpu(server)
     t0 = time.perf_counter()
     await asyncio.gather(*(worker(s) for s in sessions))
     elapsed = time.perf_counter() - t0
+    cpu = server_cpu(server) - cpu0
     for s in sessions:
         s.conn.close()
     everything = latencies["read"] + latencies["write"]
@@ -302,33 +325,92 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
         "p50": pct(everything, 50), "p95": pct(everything, 95), "p99": pct(everything, 99),
         "read_p95": pct(latencies["read"], 95), "write_p95": pct(latencies["write"], 95),
         "writes": len(latencies["write"]), "errors": errors,
+        "cpu_ms": cpu * 1000 / max(1, len(everything)),
     }
 
 
 # ---------------------------------------------------------------- S2
 
+def read_paths(unit_id: int, plan_id: int) -> dict[str, str]:
+    return {"home": "/", "checklist": f"/units/{unit_id}/checklist",
+            "initiatives": f"/plans/{plan_id}/initiatives", "province": "/province"}
+
+
 async def s2(server: Server, repeats: int) -> dict:
+    """One client, no load: CPU per request and wall p50/p95 of each page and of a tick."""
     session = await log_in(server.port, "dv001")
-    page = f"/units/{session.unit_id}/checklist"
-    for _ in range(20):
-        await session.conn.request("GET", page)
+    paths = read_paths(session.unit_id, latest_plan(server.db))
+    for _ in range(20):  # warm-up: templates compiled, caches filled, connections opened
+        for path in paths.values():
+            await session.conn.request("GET", path)
         await tick(session)
-    page_ms, tick_ms, home_ms = [], [], []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        await session.conn.request("GET", page)
-        page_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        await session.conn.request("GET", "/")
-        home_ms.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        status, _, _ = await tick(session)
-        tick_ms.append((time.perf_counter() - t0) * 1000)
-        assert status == 200, status
+    result = {}
+    for kind in [*paths, "tick"]:
+        wall = []
+        cpu0 = server_cpu(server)
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            if kind == "tick":
+                status, _, _ = await tick(session)
+            else:
+                status, _, _ = await session.conn.request("GET", paths[kind])
+            wall.append((time.perf_counter() - t0) * 1000)
+            assert status == 200, (kind, status)
+        result[kind] = {"cpu_ms": (server_cpu(server) - cpu0) * 1000 / repeats,
+                        "p50": pct(wall, 50), "p95": pct(wall, 95)}
     session.conn.close()
-    return {"checklist_p50": pct(page_ms, 50), "checklist_p95": pct(page_ms, 95),
-            "home_p50": pct(home_ms, 50), "home_p95": pct(home_ms, 95),
-            "tick_p50": pct(tick_ms, 50), "tick_p95": pct(tick_ms, 95)}
+    return result
+
+
+# ---------------------------------------------------------------- S4: open live pages
+
+async def open_stream(port: int, cookies: dict[str, str]) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    writer.write(f"GET /live HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+                 "Accept: text/event-stream\r\n\r\n".encode())
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in head.split(b"\r\n", 1)[0]:
+        raise SystemExit(f"/live answered {head[:40]!r}")
+    return reader, writer
+
+
+async def s4(server: Server, streams: int, idle_seconds: float, connections: int) -> dict:
+    """Open `streams` live pages; measure idle CPU, how long one tick takes to reach them all,
+    and page requests served meanwhile (the S1 mix at `connections`)."""
+    opener = await log_in(server.port, "dv001")
+    opened = await asyncio.gather(*(open_stream(server.port, opener.conn.cookies) for _ in range(streams)))
+    await asyncio.sleep(3)  # the streams' first bytes (retry:) and any start-up work settle
+    for reader, _ in opened:
+        while True:  # drain what arrived so far
+            try:
+                await asyncio.wait_for(reader.read(65536), 0.001)
+            except asyncio.TimeoutError:
+                break
+    cpu0 = server_cpu(server)
+    await asyncio.sleep(idle_seconds)
+    idle = (server_cpu(server) - cpu0) / idle_seconds * 100
+
+    async def hears(reader) -> float:
+        while True:
+            chunk = await reader.readuntil(b"\n\n")
+            if b"event: item-" in chunk:
+                return time.perf_counter()
+
+    waiting = [asyncio.ensure_future(hears(r)) for r, _ in opened]
+    t0 = time.perf_counter()
+    status, _, _ = await tick(opener)
+    try:
+        heard = await asyncio.wait_for(asyncio.gather(*waiting), 15)
+        reach = max(heard) - t0
+    except asyncio.TimeoutError:
+        reach = float("inf")
+    load = await s1(server, connections, 10, 100_000, 0.2)
+    for _, writer in opened:
+        writer.close()
+    opener.conn.close()
+    return {"idle_core_pct": idle, "reach_s": reach, "tick_status": status, "load": load}
 
 
 # ---------------------------------------------------------------- R36
@@ -386,70 +468,98 @@ async def r36(server: Server, clients: int, per_client: int) -> dict:
 
 # ---------------------------------------------------------------- main
 
+def serve_command() -> tuple[str, int]:
+    """Return the worker class and threads `make serve` runs, so the default measures what is deployed."""
+    makefile = (ROOT / "Makefile").read_text()
+    worker = re.search(r"--worker-class (\w+)", makefile).group(1)
+    threads = re.search(r"--threads (\d+)", makefile)
+    return worker, int(threads.group(1)) if threads else 1
+
+
 def main() -> int:
+    worker, threads = serve_command()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, required=True, help="the scaled database (it is copied, never changed)")
-    parser.add_argument("--only", choices=["s1", "s2", "r36"], action="append")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--only", choices=["s1", "s2", "s4", "r36"], action="append")
+    parser.add_argument("--worker-class", default=worker, help=f"default: as make serve ({worker})")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=50)
-    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=threads)
+    parser.add_argument("--connections", default="8,50,200", help="S1 sweep, comma-separated")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--writes", type=float, default=0.2)
-    parser.add_argument("--repeats", type=int, default=200, help="S2 samples")
+    parser.add_argument("--repeats", type=int, default=300, help="S2 samples of each request")
+    parser.add_argument("--streams", type=int, default=500, help="S4 open live pages")
+    parser.add_argument("--idle-seconds", type=float, default=30, help="S4 idle measurement")
     parser.add_argument("--clients", type=int, default=6, help="R36 P")
     parser.add_argument("--per-client", type=int, default=300, help="R36 N")
     parser.add_argument("--r36-workers", type=int, default=3)
     args = parser.parse_args()
-    parts = args.only or ["s1", "s2", "r36"]
+    parts = args.only or ["s1", "s2", "s4", "r36"]
     ok = True
+    config = f"{args.worker_class} workers={args.workers}" + (
+        f" threads={args.threads}" if args.worker_class == "gthread" else "")
 
     def serve(kind: str, workers: int, name: str) -> Server:
         return start_server(args.db, kind, workers, args.threads, name)
 
-    if "s1" in parts:
-        server = serve(args.worker_class, args.workers, "s1")
-        try:
-            r = asyncio.run(s1(server, args.connections, args.seconds, args.max_requests, args.writes))
-        finally:
-            stop_server(server)
-        locked, tracebacks = locked_lines(server), error_lines(server)
-        print(f"S1 {args.worker_class} workers={args.workers}"
-              + (f" threads={args.threads}" if args.worker_class == "gthread" else "")
-              + f", {args.connections} connections, {r['seconds']:.1f} s")
-        print(f"  requests {r['requests']} ({r['writes']} ticks)  {r['rps']:.0f} req/s  "
-              f"p50 {r['p50']:.1f} ms  p95 {r['p95']:.1f} ms  p99 {r['p99']:.1f} ms  "
-              f"(reads p95 {r['read_p95']:.1f}, ticks p95 {r['write_p95']:.1f})")
-        print(f"  errors {sum(r['errors'].values())} {r['errors'] or ''}  server tracebacks {tracebacks}  "
-              f"'database is locked' {locked}")
-        ok &= (r["p95"] <= 50 and r["p99"] <= 100 and r["rps"] >= 1000 and not r["errors"] and not locked)
+    def finish(server: Server) -> tuple[int, int]:
+        stop_server(server)
+        counts = locked_lines(server), error_lines(server)
         shutil.rmtree(server.db.parent, ignore_errors=True)
+        return counts
+
+    if "s1" in parts:
+        print(f"S1 {config}, 80/20 mix, {args.seconds:.0f} s each")
+        print("  conns   req/s   p50 ms   p95 ms   p99 ms  CPU ms/req  ticks  errors  locked  tracebacks")
+        for connections in (int(c) for c in args.connections.split(",")):
+            server = serve(args.worker_class, args.workers, "s1")
+            try:
+                r = asyncio.run(s1(server, connections, args.seconds, args.max_requests, args.writes))
+            finally:
+                locked, tracebacks = finish(server)
+            print(f"  {connections:5d} {r['rps']:7.0f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
+                  f"{r['cpu_ms']:11.2f} {r['writes']:6d} {sum(r['errors'].values()):7d} {locked:7d} "
+                  f"{tracebacks:11d}  {r['errors'] or ''}")
+            ok &= not r["errors"] and not locked
+            if connections == 50:
+                ok &= r["p95"] <= 50 and r["p99"] <= 100 and r["rps"] >= 1000
     if "s2" in parts:
         server = serve(args.worker_class, args.workers, "s2")
         try:
             r = asyncio.run(s2(server, args.repeats))
         finally:
-            stop_server(server)
-        print(f"S2 unloaded, {args.repeats} samples each: checklist page p50 {r['checklist_p50']:.1f} / "
-              f"p95 {r['checklist_p95']:.1f} ms; home p50 {r['home_p50']:.1f} / p95 {r['home_p95']:.1f} ms; "
-              f"tick p50 {r['tick_p50']:.1f} / p95 {r['tick_p95']:.1f} ms")
-        ok &= r["checklist_p95"] <= 5 and r["tick_p95"] <= 3
-        shutil.rmtree(server.db.parent, ignore_errors=True)
+            finish(server)
+        print(f"S2 {config}, unloaded, one client, {args.repeats} requests each")
+        print("  request       CPU ms/req   wall p50 ms   wall p95 ms")
+        for kind, m in r.items():
+            print(f"  {kind:12s} {m['cpu_ms']:11.2f} {m['p50']:13.1f} {m['p95']:13.1f}")
+        budget = {"province": 5}
+        ok &= all(m["cpu_ms"] <= budget.get(kind, 2) for kind, m in r.items())
+    if "s4" in parts:
+        server = serve(args.worker_class, args.workers, "s4")
+        try:
+            r = asyncio.run(s4(server, args.streams, args.idle_seconds, 50))
+        finally:
+            locked, tracebacks = finish(server)
+        load = r["load"]
+        print(f"S4 {config}: {args.streams} open live pages, idle {r['idle_core_pct']:.1f} % of one core "
+              f"over {args.idle_seconds:.0f} s; one tick reached all of them in {r['reach_s']:.2f} s; "
+              f"meanwhile the 50-connection mix: {load['rps']:.0f} req/s, p95 {load['p95']:.1f} ms, "
+              f"errors {sum(load['errors'].values())}, 'database is locked' {locked}, tracebacks {tracebacks}")
+        ok &= r["idle_core_pct"] <= 5 and r["reach_s"] <= 2 and not load["errors"] and not locked
     if "r36" in parts:
         server = serve("sync", args.r36_workers, "r36")
         try:
             r = asyncio.run(r36(server, args.clients, args.per_client))
         finally:
-            stop_server(server)
-        locked, tracebacks = locked_lines(server), error_lines(server)
+            locked, tracebacks = finish(server)
         bad = sum(n for s, n in r["statuses"].items() if not s.isdigit() or int(s) >= 500)
         print(f"R36 sync workers={args.r36_workers}: {args.clients}×{args.per_client} '+1' on target "
               f"{r['target']} in {r['seconds']:.1f} s: added {r['added']} of {r['expected']} "
               f"(lost {r['expected'] - r['added']}), statuses {r['statuses']}, responses ≥ 500: {bad}, "
               f"tracebacks {tracebacks}, 'database is locked' {locked}")
         ok &= r["added"] == r["expected"] and not bad and not locked
-        shutil.rmtree(server.db.parent, ignore_errors=True)
     return 0 if ok else 1
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import update
 
 from danvan.clock import real_utcnow
 from danvan.config import SESSION_REFRESH_INTERVAL
+from danvan.database import begin_writing
 from danvan.extensions import db, login_manager
 from danvan.orm import LoginSession, User
 
@@ -114,6 +115,7 @@ def unauthorized() -> Response:
     expired = None
     if request.method == "POST" and (keep := TYPED_KEEPERS.get(request.endpoint)):
         if (user := user_of_ended_session()) is not None:
+            begin_writing()
             keep(user)
             expired = "1"
     path = request.full_path.rstrip("?") if request.method == "GET" else request.path

@@ -1,55 +1,134 @@
 """Live updates over Server-Sent Events: a stream names the checklist pieces that changed.
 
-A stream holds no transaction between its checks (one short read per check on its own
-connection), so SQLite WAL checkpoints are never blocked.
+One poller per server process (`Hub`) reads new LiveEvent rows once a second and wakes the
+streams of that process; an open page costs nothing between changes but a keepalive every
+half minute. The poller holds no transaction between its checks and stops when no page is
+open, so SQLite WAL checkpoints are never blocked. The log lives in the database, so a tick
+served by one process reaches pages streamed by any other.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Flask, Response, current_app, request, stream_with_context
 
 from danvan.access import Access, access
 from danvan.checklist import bp
-from danvan.checklist.events import event_names, new_events, page_id
+from danvan.checklist.events import MAX_ROWS_PER_CHECK, event_names, last_event_id, new_events, page_id
 from danvan.checklist.queries import helping_assignment_ids
 from danvan.extensions import db
 from danvan.orm import Task
 from danvan.text import small_id
 
+SHORTEST_POLL = 0.05  # seconds: a poll interval of 0 in a test must not spin
+
+
+class Hub:
+    """The recent LiveEvent rows of one process, polled by one thread while any stream is open."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.changed = threading.Condition()
+        self.recent: deque = deque(maxlen=MAX_ROWS_PER_CHECK)
+        self.newest = -1  # the newest event id the poller has read; -1 before its first check
+        self.floor = 0  # every event after this id is in `recent`
+        self.streams = 0
+        self.polling = False
+
+    def events_after(self, after: int, wait: float) -> list:
+        """Return the events after id `after`, waiting up to `wait` seconds for one to arrive."""
+        deadline = time.monotonic() + wait
+        with self.changed:
+            while self.newest <= after and (left := deadline - time.monotonic()) > 0:
+                self.changed.wait(left)
+            if self.newest < 0 or self.newest <= after:
+                return []
+            if after >= self.floor:
+                return [row for row in self.recent if row.id > after]
+        # Further back than the poller remembers (a page opened a while ago): read them once.
+        return new_events(after)
+
+    def open(self) -> None:
+        with self.changed:
+            self.streams += 1
+            if not self.polling:
+                self.polling = True
+                threading.Thread(target=self._poll, name="live-hub", daemon=True).start()
+
+    def close(self) -> None:
+        with self.changed:
+            self.streams -= 1
+
+    def _poll(self) -> None:
+        interval = max(self.app.config.get("LIVE_POLL_SECONDS", 1.0), SHORTEST_POLL)
+        with self.app.app_context():
+            while True:
+                with self.changed:
+                    if not self.streams:
+                        self.polling, self.newest = False, -1  # the next stream starts afresh
+                        self.recent.clear()
+                        return
+                    newest = self.newest
+                try:
+                    rows = new_events(newest) if newest >= 0 else []
+                    if newest < 0:
+                        newest = self.floor = last_event_id()
+                finally:
+                    db.session.remove()
+                with self.changed:
+                    self.recent.extend(rows)
+                    if len(self.recent) == self.recent.maxlen:
+                        self.floor = self.recent[0].id - 1
+                    self.newest = rows[-1].id if rows else newest
+                    self.changed.notify_all()
+                time.sleep(interval)
+
+
+def hub() -> Hub:
+    app = current_app._get_current_object()
+    found = app.extensions.get("danvan_live_hub")
+    if found is None:
+        found = app.extensions.setdefault("danvan_live_hub", Hub(app))
+    return found
+
 
 def stream(
-    task_ids: frozenset[int] | None, after: int, *, origin: str = "", seconds: float, poll: float,
-    keepalive: float,
+    task_ids: frozenset[int] | None, after: int, *, origin: str = "", seconds: float, keepalive: float,
 ) -> Iterator[str]:
     """Yield SSE text: named events for new LiveEvent rows of these tasks (None: all), keepalives.
 
     Changes made from the page itself (same origin page id) are skipped: it has them already.
     Ends after `seconds`; the browser's EventSource reconnects with Last-Event-ID.
     """
-    yield "retry: 3000\n\n"
-    now = time.monotonic()
-    deadline, quiet_until = now + seconds, now + keepalive
-    while time.monotonic() < deadline:
-        rows = new_events(after)
-        names: list[str] = []
-        for row in rows:
-            after = row.id
-            if origin and row.origin == origin:
-                continue
-            if task_ids is None or row.task_id in task_ids:
-                names += [n for n in event_names(row.part, row.task_id, row.item_id) if n not in names]
-        if names:
-            events = [f"event: {name}\ndata:\n\n" for name in names[:-1]]
-            events.append(f"id: {after}\nevent: {names[-1]}\ndata:\n\n")
-            yield "".join(events)
-            quiet_until = time.monotonic() + keepalive
-        elif time.monotonic() >= quiet_until:
-            yield ":\n\n"
-            quiet_until = time.monotonic() + keepalive
-        time.sleep(poll)
+    events = hub()
+    events.open()
+    try:
+        yield "retry: 3000\n\n"
+        now = time.monotonic()
+        deadline, quiet_until = now + seconds, now + keepalive
+        while (now := time.monotonic()) < deadline:
+            rows = events.events_after(after, max(0.0, min(quiet_until, deadline) - now))
+            names: list[str] = []
+            for row in rows:
+                after = row.id
+                if origin and row.origin == origin:
+                    continue
+                if task_ids is None or row.task_id in task_ids:
+                    names += [n for n in event_names(row.part, row.task_id, row.item_id) if n not in names]
+            if names:
+                parts = [f"event: {name}\ndata:\n\n" for name in names[:-1]]
+                parts.append(f"id: {after}\nevent: {names[-1]}\ndata:\n\n")
+                yield "".join(parts)
+                quiet_until = time.monotonic() + keepalive
+            elif time.monotonic() >= quiet_until:
+                yield ":\n\n"
+                quiet_until = time.monotonic() + keepalive
+    finally:
+        events.close()
 
 
 @bp.get("/live")
@@ -64,14 +143,13 @@ def live_stream():
                 helping_assignment_ids(unit_id)))
         ))
     after = max(small_id(request.args.get("since")), small_id(request.headers.get("Last-Event-ID")))
-    # Hold no connection or transaction while streaming: each check opens its own.
+    # Hold no connection or transaction while streaming.
     db.session.close()
     config = current_app.config
     body = stream(
         task_ids, after, origin=page_id(request.args.get("page")),
-        # Bounded so a thread is never held forever; EventSource reconnects with Last-Event-ID.
+        # Bounded so a connection is never held forever; EventSource reconnects with Last-Event-ID.
         seconds=config.get("LIVE_STREAM_SECONDS", 900),
-        poll=config.get("LIVE_POLL_SECONDS", 1.0),
         keepalive=config.get("LIVE_KEEPALIVE_SECONDS", 30),
     )
     return Response(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_login import current_user
 from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload, selectinload
@@ -60,9 +62,12 @@ def get_task(task_id: int, may: Rule | None = None) -> Task:
     return task
 
 
-def get_item(item_id: int, may: Rule | None = None) -> ChecklistItem:
-    """Return a live (not removed) item with its task; 403 when `may` refuses the account."""
-    if may is not None and (task_id := db.session.scalar(
+def get_item(item_id: int, may: Rule | None = None, *, lock: bool = True) -> ChecklistItem:
+    """Return a live (not removed) item with its task; 403 when `may` refuses the account.
+
+    `lock=False` for a write that re-checks the item in its own conditional UPDATE (a tick).
+    """
+    if may is not None and lock and (task_id := db.session.scalar(
             db.select(ChecklistItem.task_id).where(ChecklistItem.id == item_id))):
         lock_row(Task, task_id)
     item = db.first_or_404(
@@ -78,6 +83,22 @@ def get_item(item_id: int, may: Rule | None = None) -> ChecklistItem:
 def get_unit(unit_id: int) -> Unit:
     """Return a unit whose checklist every login may read, or 404."""
     return db.first_or_404(db.select(Unit).where(Unit.id == unit_id))
+
+
+class ByTask(dict):
+    """{task id: rows}, read at the first look-up: a fragment that shows no list (the row of a
+    tick) costs no query for it, a page that shows them costs one query for all its tasks."""
+
+    def __init__(self, load: Callable[[list[int]], dict[int, list]], task_ids: list[int]):
+        super().__init__()
+        self._load, self._task_ids = load, task_ids
+
+    def __missing__(self, task_id: int) -> list:
+        if self._load is None:
+            raise KeyError(task_id)
+        self.update(self._load(self._task_ids))
+        self._load = None
+        return self[task_id]
 
 
 def _by_task(task_ids: list[int], query) -> dict[int, list]:
@@ -122,9 +143,9 @@ def task_context(tasks: list[Task], **extra) -> dict:
     ids = [t.id for t in tasks]
     forms = extra.pop("forms", {})
     context = {
-        "items": _live_items(ids),
-        "removed": _removed_items(ids),
-        "comments": _comments(ids),
+        "items": ByTask(_live_items, ids),
+        "removed": ByTask(_removed_items, ids),
+        "comments": ByTask(_comments, ids),
         "counts": counts(ids),
         "today": clock.today(),
         "can_change": lambda task: can_change_task(current_user, task),

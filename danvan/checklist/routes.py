@@ -23,6 +23,8 @@ from danvan.checklist.queries import (
     make_form,
     task_context,
 )
+from danvan.checklist.ticks import set_done
+from danvan.database import write_transaction
 from danvan.extensions import db
 from danvan.orm import ChecklistItem, Task, TaskComment, record_change, utcnow
 from danvan.web import after_write, form_error, render_page
@@ -115,23 +117,21 @@ def add_item(task_id: int):
 
 
 @bp.post("/items/<id:item_id>/toggle")
-@access(Access.WRITER)
+@access(Access.WRITER, reads_first=True)
 def toggle(item_id: int):
-    """Set an item done or not done (the form says which, so a double tap changes nothing twice)."""
-    found = get_item(item_id, may=can_change_item)
+    """Set an item done or not done (the form says which, so a double tap changes nothing twice).
+
+    Loaded and checked in a read transaction; the write lock is held only for the conditional
+    UPDATE, its trace row and its live event. The answer is rendered from the values in hand.
+    """
+    found = get_item(item_id, may=can_change_item, lock=False)
     form = ToggleForm()
     if not form.validate():
         abort(400)
     want = form.done.data == "1"
     if want != found.done:
-        now = utcnow()
-        found.done_at = now if want else None
-        found.done_by_id = current_user.id if want else None
-        found.ticked_at, found.ticked_by_id = now, current_user.id
-        record_change(current_user, "tick" if want else "untick", "checklist_item", found.id,
-                      task_id=found.task_id)
-        announce(found.task, current_user, "item", found.id)
-        db.session.commit()
+        with write_transaction():
+            set_done(found, want, current_user._get_current_object())
     return _written(found.task, "item", "counter", item=found)
 
 
