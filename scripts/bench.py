@@ -201,6 +201,9 @@ def start_server(source: Path, worker_class: str, workers: int, threads: int, na
     log = db.parent / "server.log"
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", SECRET_KEY="bench-" + "k" * 40)
     env.pop("DANVAN_ENV", None)
+    # As `make serve` does: the copy gets this checkout's migrations first.
+    subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", "db", "upgrade"], env=env, cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "--worker-class", worker_class, "--workers", str(workers),
            "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log), "--log-level", "warning",
            "--chdir", str(ROOT), "app:app"]

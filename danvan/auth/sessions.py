@@ -16,6 +16,7 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 from sqlalchemy import update
+from sqlalchemy.orm import contains_eager
 
 from danvan.clock import real_utcnow
 from danvan.config import SESSION_REFRESH_INTERVAL
@@ -62,6 +63,7 @@ def load_user(session_id: str) -> User | None:
     """Return the user of a live login session, or None if it ended, expired or was disabled."""
     row = db.session.execute(
         db.select(LoginSession, User).join(User).where(LoginSession.id == session_id)
+        .options(contains_eager(LoginSession.user).joinedload(User.unit))  # every page reads the unit
     ).first()
     if row is None:
         return None

@@ -7,7 +7,6 @@ the database and any number of server processes can serve writes and streams.
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import timedelta
 
 from flask import has_request_context, request
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from danvan.extensions import db
 from danvan.orm import LiveEvent, Task, User, utcnow
+from danvan.pagecache import checklist_write
 
 KEEP_EVENTS = timedelta(days=1)
 PAGE_HEADER = "X-Page"
@@ -23,11 +23,6 @@ PRUNE_EVERY = 100
 MAX_ROWS_PER_CHECK = 500
 # The advisory lock (any number the app uses for nothing else) that orders LiveEvent commits.
 EVENT_ORDER_LOCK = 382_2021
-
-
-def new_page_id() -> str:
-    """Return a random id for one open page; its writes carry it so its own stream skips them."""
-    return secrets.token_hex(4)
 
 
 def page_id(value: str | None) -> str:
@@ -46,6 +41,7 @@ def announce(task: Task, user: User, part: str, item_id: int | None = None) -> N
     """
     task.changed_at = utcnow()
     task.changed_by_id = user.id
+    checklist_write([task.unit_id, *(u.id for u in task.assignment.coordinating_units)])
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
     origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""

@@ -9,12 +9,14 @@ served by one process reaches pages streamed by any other.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 
 from flask import Flask, Response, current_app, request, stream_with_context
+from sqlalchemy.exc import SQLAlchemyError
 
 from danvan.access import Access, access
 from danvan.checklist import bp
@@ -24,6 +26,7 @@ from danvan.extensions import db
 from danvan.orm import Task
 from danvan.text import small_id
 
+log = logging.getLogger(__name__)
 SHORTEST_POLL = 0.05  # seconds: a poll interval of 0 in a test must not spin
 
 
@@ -77,6 +80,9 @@ class Hub:
                     rows = new_events(newest) if newest >= 0 else []
                     if newest < 0:
                         newest = self.floor = last_event_id()
+                except SQLAlchemyError as error:  # the database is away a moment: streams wait, then resume
+                    log.warning("live events not read: %s", error.__class__.__name__)
+                    rows = []
                 finally:
                     db.session.remove()
                 with self.changed:

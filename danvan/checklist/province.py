@@ -7,9 +7,10 @@ from flask import render_template, request
 from danvan.access import Access, access
 from danvan.checklist import bp
 from danvan.checklist.completion import counts, task_done
-from danvan.checklist.events import last_event_id, new_page_id
+from danvan.checklist.events import last_event_id
 from danvan.checklist.queries import get_task, task_query
 from danvan.extensions import db
+from danvan.pagecache import cached_page, new_page_id
 from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, show_units_of_year
 from danvan.text import small_id
 from danvan.web import render_page
@@ -66,6 +67,7 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
 
 @bp.get("/province")
 @access(Access.MEMBER)
+@cached_page()
 def province():
     """Return the province view of one plan: every unit's tasks, done counts, overdue items, last change."""
     args = request.args
@@ -75,6 +77,7 @@ def province():
 
 @bp.get("/province/tasks/<id:task_id>")
 @access(Access.MEMBER)
+@cached_page(shared=True)  # every open province page asks for the same row after a tick
 def province_task(task_id: int):
     """Return one row of the province view (live refresh), or the whole view."""
     found = get_task(task_id)

@@ -11,9 +11,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from danvan import clock
 from danvan.access import Rule, can_change_task, can_comment_task, require
 from danvan.checklist.completion import counts
-from danvan.checklist.events import last_event_id, new_page_id
+from danvan.checklist.events import last_event_id
 from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
 from danvan.extensions import db
+from danvan.pagecache import new_page_id
 from danvan.orm import (
     Assignment,
     ChecklistItem,

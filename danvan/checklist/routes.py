@@ -26,6 +26,7 @@ from danvan.checklist.queries import (
 from danvan.checklist.ticks import set_done
 from danvan.database import write_transaction
 from danvan.extensions import db
+from danvan.pagecache import cached_page
 from danvan.orm import ChecklistItem, Task, TaskComment, record_change, utcnow
 from danvan.web import after_write, form_error, render_page
 
@@ -57,6 +58,7 @@ def _whole_page(task: Task, **extra) -> str:
 
 @bp.get("/units/<id:unit_id>/checklist")
 @access(Access.MEMBER)
+@cached_page(units=lambda unit_id: [unit_id])  # its tasks, and those it helps on (their writes bump it too)
 def unit(unit_id: int):
     """Return a unit's checklist page; every login reads it, only the unit (and admin) changes it."""
     year = request.args.get("year", type=int)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from danvan.access import Access, access, is_leadership, is_read_only, is_standing_unit
 from danvan.checklist.completion import counts
 from danvan.extensions import db
+from danvan.pagecache import cached_page, depends_on_units
 from danvan.home import bp
 from danvan.home.glance import province_glance, units_behind
 from danvan.home.todo import todos_for
@@ -45,9 +46,13 @@ def unit_overview(unit: Unit) -> dict:
 
 @bp.get("/")
 @access(Access.MEMBER)
+@cached_page()
 def index():
     """Return the logged-in unit's home: what to do now, then its targets, reports, tasks and plans."""
     unit = current_user.unit
+    current = current_province_plan()
+    if not _sees_province(current):
+        depends_on_units([unit.id])  # its own checklist is the only one its home shows
     # The province's plans and the unit's own; other units' own plans are a click away.
     plans = db.session.scalars(
         db.select(Plan)
@@ -56,7 +61,6 @@ def index():
     ).all()
     overview = unit_overview(unit)
     shares = my_shares(unit)
-    current = current_province_plan()
     todos = todos_for(current_user, current)
     return render_template(
         "home/index.html", unit=unit, plans=plans, **overview,
@@ -74,13 +78,16 @@ def index():
     )
 
 
+def _sees_province(plan: Plan | None) -> bool:
+    """The leadership, the standing unit, admin and the party mass-mobilisation board (which
+    reads, and has no checklist of its own) see the whole province on their home."""
+    return plan is not None and (is_standing_unit(current_user, plan) or is_leadership(current_user)
+                                 or is_read_only(current_user))
+
+
 def _glance(plan: Plan | None) -> dict | None:
-    """Return the province at a glance for the leadership, the standing unit, admin and the
-    party mass-mobilisation board (which reads, and has no checklist of its own)."""
-    if plan is None or not (is_standing_unit(current_user, plan) or is_leadership(current_user)
-                            or is_read_only(current_user)):
-        return None
-    return province_glance(plan)
+    """Return the province at a glance for those who see it (`_sees_province`)."""
+    return province_glance(plan) if _sees_province(plan) else None
 
 
 def _sent_compiled() -> list[CompiledReport]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from danvan.access import Access, access, can_build_own_plan, can_edit_initiative
 from danvan.extensions import db
+from danvan.pagecache import cached_page
 from danvan.models import bp, rollup
 from danvan.models.checks import check_correction, check_cutoff, check_progress
 from danvan.models.forms import allocation_form, correct_form_class, progress_form_class
@@ -55,6 +56,7 @@ def index():
 
 @bp.get("/plans/<id:plan_id>/initiatives")
 @access(Access.MEMBER)
+@cached_page(units=lambda plan_id: [])  # results, shares and works: no checklist is shown here
 def initiatives(plan_id: int):
     """Return a plan's mô hình by field with target-vs-actual bars, and the units' own counts."""
     plan = db.get_or_404(Plan, plan_id)

@@ -48,6 +48,7 @@ from danvan.orm.report import (
     ReportStatus,
 )
 from danvan.orm.progress import Allocation, House, ProgressEntry, Road, WorkStatus
+from danvan.orm.version import DataVersion
 from danvan.orm.trace import Change, record_change
 from danvan.orm.util import claim_version, lock_row, utcnow
 
@@ -84,6 +85,7 @@ __all__ = [
     "successors_of",
     "Assignment",
     "Change",
+    "DataVersion",
     "Field",
     "Initiative",
     "LoginFailure",

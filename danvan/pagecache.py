@@ -1,0 +1,201 @@
+"""Kept pages: a page rendered once is sent again, without a query of its data, until something
+it shows has changed.
+
+Every write transaction bumps version counters (`DataVersion`) in the same transaction, just
+before it commits:
+
+- a checklist write (one that `announce`s a live event and writes only checklist rows) bumps
+  "checklist" and "unit:<id>" of the task's unit and of every unit coordinating on it (their
+  pages show the task);
+- any other write bumps "all".
+
+A kept page carries the counters of the scopes it depends on, read before its data, and is
+reused only while they are unchanged: one small query instead of the page's. The default
+scopes, "all" and "checklist", are bumped by every write there is, so a page is stale never;
+a view narrows them (`depends_on_units`) only where it shows no other unit's checklist.
+
+Pages are kept per login session (the header, the CSRF token and what the account may do are
+the session's), or for everyone (`shared=True`) where a fragment is the same for every reader.
+Each process keeps its own, bounded in bytes; the counters live in the database, so a write
+through any process or server reaches them all. A write that bypasses the ORM session (raw
+SQL on a connection of its own) bumps nothing: the app has none; a script that does must
+restart the servers.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+
+from cachetools import LRUCache
+from flask import current_app, g, request, session
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from danvan import clock
+from danvan.extensions import db
+from danvan.orm import DataVersion
+
+ALL, CHECKLIST = "all", "checklist"
+DEFAULT_SCOPES = (ALL, CHECKLIST)
+# What a checklist write touches; a transaction that writes anything else bumps "all".
+CHECKLIST_TABLES = frozenset({"checklist_item", "task", "task_comment", "live_event", "change"})
+# Written without changing any page that is kept: failed logins, the counters themselves.
+QUIET_TABLES = frozenset({"login_failure", "data_version"})
+WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+WRITTEN = "danvan_written"
+CHECKLIST_UNITS = "danvan_checklist_units"
+# Stands for the page id in a kept page; every sending gets a new one.
+PAGE_MARK = "\x00"
+HX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger")
+
+
+def new_page_id() -> str:
+    """Return a random id for one sending of a page; its writes carry it, so that its own live
+    stream skips them (danvan.checklist.live). A kept page gets a new one each time it is sent."""
+    g.danvan_page_id = secrets.token_hex(4)
+    return g.danvan_page_id
+
+
+def unit_scope(unit_id: int) -> str:
+    return f"unit:{unit_id}"
+
+
+# ---- writes bump versions ------------------------------------------------------------------
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+    if (match := WRITE.match(statement)) is not None:
+        conn.info.setdefault(WRITTEN, set()).add(match.group(1).lower())
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget_writes(conn) -> None:
+    conn.info.pop(WRITTEN, None)
+
+
+def checklist_write(unit_ids: Iterable[int]) -> None:
+    """Say that this transaction is a checklist write shown on these units' pages."""
+    db.session.info.setdefault(CHECKLIST_UNITS, set()).update(unit_ids)
+
+
+@event.listens_for(Session, "before_commit")
+def _bump(session: Session) -> None:
+    session.flush()
+    units = session.info.pop(CHECKLIST_UNITS, set())
+    if not session.in_transaction() or session.get_bind() is None:
+        return
+    written = session.connection().info.pop(WRITTEN, set()) - QUIET_TABLES
+    if not written:
+        return
+    if units and written <= CHECKLIST_TABLES:
+        scopes = [CHECKLIST, *sorted(unit_scope(u) for u in units)]
+    else:
+        scopes = [ALL]
+    # Sorted, so two writers on PostgreSQL take the counters' row locks in the same order.
+    for scope in sorted(scopes):
+        session.execute(text("INSERT INTO data_version (scope, n) VALUES (:scope, 1) "
+                             "ON CONFLICT (scope) DO UPDATE SET n = data_version.n + 1"), {"scope": scope})
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_units(session: Session) -> None:
+    session.info.pop(CHECKLIST_UNITS, None)
+
+
+def versions(scopes: Iterable[str]) -> tuple[tuple[str, int], ...]:
+    """Return ((scope, counter), …) of these scopes, sorted, 0 for a scope never written."""
+    wanted = sorted(set(scopes))
+    found = dict(db.session.execute(
+        db.select(DataVersion.scope, DataVersion.n).where(DataVersion.scope.in_(wanted))).all())
+    return tuple((scope, found.get(scope, 0)) for scope in wanted)
+
+
+# ---- pages are kept ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kept:
+    versions: tuple[tuple[str, int], ...]
+    body: str
+
+
+def _cache() -> LRUCache | None:
+    app = current_app._get_current_object()
+    cache = app.extensions.get("danvan_pages")
+    if cache is None:
+        size = app.config.get("PAGE_CACHE_BYTES", 32 * 1024 * 1024)
+        if not size:
+            return None
+        cache = app.extensions.setdefault("danvan_pages", LRUCache(size, getsizeof=lambda kept: len(kept.body)))
+    return cache
+
+
+def forget_kept_pages(app) -> None:
+    """Drop this process's kept pages (a test measuring what a page costs to render)."""
+    app.extensions.pop("danvan_pages", None)
+
+
+def _key(shared: bool) -> tuple | None:
+    if request.method != "GET" or "_flashes" in session:
+        return None  # a message waits to be shown once: this page is not the same as before
+    # Shared: an htmx fragment every reader gets alike; a whole page carries its reader's header.
+    for_all = shared and request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    reader = None if for_all else session.get("_user_id")
+    if reader is None and not for_all:
+        return None
+    return (request.full_path, reader, clock.today(), *(request.headers.get(h) for h in HX_HEADERS))
+
+
+def depends_on_units(unit_ids: Iterable[int]) -> None:
+    """Narrow the page's scopes to "all" and these units' checklists; call it before reading any
+    checklist. "all" keeps the counter read before the view began, before any of its data."""
+    if "danvan_page_versions" in g:
+        everything = dict(g.danvan_page_versions)[ALL]
+        g.danvan_page_versions = tuple(sorted(((ALL, everything), *versions(unit_scope(u) for u in unit_ids))))
+
+
+def cached_page(*, shared: bool = False, units: Callable[..., Iterable[int]] | None = None) -> Callable:
+    """Keep the view's page (a 200 of HTML text) and send it again while its scopes are unchanged.
+
+    `units(**view_args)`: the page shows the checklists of these units only (`depends_on_units`,
+    known from the URL before the view runs, so read in the same query as "all").
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            cache = _cache()
+            key = _key(shared) if cache is not None else None
+            if key is None:
+                return view(*args, **kwargs)
+            kept = cache.get(key)
+            if kept is not None and versions(scope for scope, _ in kept.versions) == kept.versions:
+                return _with_page_id(kept.body)
+            # Read before the data, so never newer than it.
+            scopes = DEFAULT_SCOPES if units is None else [ALL, *(unit_scope(u) for u in units(**kwargs))]
+            g.danvan_page_versions = versions(scopes)
+            body = view(*args, **kwargs)
+            if isinstance(body, str):
+                cache[key] = Kept(g.danvan_page_versions, _without_page_id(body))
+            return body
+
+        return wrapped
+
+    return decorate
+
+
+def _without_page_id(body: str) -> str:
+    page = g.get("danvan_page_id")
+    if not page:
+        return body
+    return body.replace(f"page={page}", f"page={PAGE_MARK}").replace(
+        f'"X-Page": "{page}"', f'"X-Page": "{PAGE_MARK}"')
+
+
+def _with_page_id(body: str) -> str:
+    return body.replace(PAGE_MARK, new_page_id()) if PAGE_MARK in body else body

@@ -1,0 +1,191 @@
+"""Kept pages (danvan/pagecache.py): a page is sent again only while nothing it shows has changed.
+
+The rule a user checks: after any write, by anyone, every page any reader opens is exactly what
+rendering it afresh gives. Kept pages must also be the reader's own and cost almost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from danvan.extensions import db
+from danvan.orm import Assignment, ChecklistItem, DataVersion, Plan, PlanStatus, Target, Task, Unit, User
+from danvan.orm.plan import assignment_coordinator
+from danvan.pagecache import forget_kept_pages
+from tests import helpers
+from tests.conftest import HX
+
+READERS = ["canglong", "cauke", "tckt", "btv", "danvantu", "admin", "phongtrao"]
+PAGE_ID = re.compile(r'page=[0-9a-f]{8}|"X-Page": "[0-9a-f]{8}"')
+# Where a page's live stream starts. A kept page's is older; the stream then replays the events
+# in between, and skips every one: an event of a task the page shows would have renewed the page.
+SINCE = re.compile(r"since=\d+")
+# A CSRF token is signed with the second it was made: the same session's token, written anew.
+CSRF = re.compile(r'(name="csrf_token" (?:type="hidden" )?value=")[^"]+|(X-CSRFToken&#34;: &#34;)[^&]+'
+                  r'|("X-CSRFToken": ")[^"]+')
+
+
+def _same_reader_sees(html: str) -> str:
+    return CSRF.sub(lambda m: next(p for p in m.groups() if p) + "token", SINCE.sub("since", PAGE_ID.sub("page id", html)))
+
+
+def _unit_of(username: str) -> int:
+    return db.session.scalar(db.select(User.unit_id).where(User.username == username))
+
+
+def _ids(app) -> dict:
+    with app.app_context():
+        plan = db.session.scalar(db.select(Plan).where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
+                                 .order_by(Plan.year.desc()))
+        canglong = _unit_of("canglong")
+        task, item = db.session.execute(db.select(Task.id, ChecklistItem.id).join(Assignment).join(ChecklistItem).where(
+            Task.unit_id == canglong, Assignment.plan_id == plan.id, ChecklistItem.done_at.is_(None),
+            ChecklistItem.removed_at.is_(None)).order_by(ChecklistItem.id)).first()
+        # A task some other unit coordinates on: its comments show on both units' pages.
+        helped_task, helper = db.session.execute(
+            db.select(Task.id, assignment_coordinator.c.unit_id)
+            .join(assignment_coordinator, assignment_coordinator.c.assignment_id == Task.assignment_id)
+            .join(User, User.unit_id == assignment_coordinator.c.unit_id)
+            .where(assignment_coordinator.c.unit_id != Task.unit_id, User.is_admin.is_(False)).order_by(Task.id)).first()
+        helper_login = db.session.scalar(db.select(User.username).where(
+            User.unit_id == helper, User.is_admin.is_(False)).order_by(User.id))
+        target = db.session.scalar(db.select(Target.id).where(Target.measure == "child").order_by(Target.id))
+        return {"plan": plan.id, "year": plan.year, "canglong": canglong, "cauke": _unit_of("cauke"),
+                "tckt": _unit_of("tckt"), "task": task, "item": item, "helped_task": helped_task,
+                "helper": helper, "helper_login": helper_login, "target": target}
+
+
+def _pages(ids: dict) -> list[tuple[str, dict]]:
+    return [("/", {}), (f"/units/{ids['canglong']}/checklist", {}), (f"/units/{ids['cauke']}/checklist", {}),
+            (f"/units/{ids['helper']}/checklist", {}), ("/province", {}), (f"/plans/{ids['plan']}/initiatives", {}),
+            (f"/province/tasks/{ids['task']}", HX), (f"/province/tasks/{ids['helped_task']}", HX)]
+
+
+def _readers(app, login_as, names=READERS) -> dict:
+    return {name: login_as(name, test_client=app.test_client()) for name in names}
+
+
+def _read_all(readers: dict, pages) -> dict:
+    seen = {}
+    for name, client in readers.items():
+        for url, headers in pages:
+            response = client.get(url, headers=headers)
+            assert response.status_code == 200, (name, url)
+            seen[name, url] = _same_reader_sees(response.text)
+    return seen
+
+
+def _assert_all_fresh(app, readers: dict, pages) -> None:
+    """What every reader is sent equals what rendering afresh gives, page for page."""
+    sent = _read_all(readers, pages)
+    forget_kept_pages(app)
+    fresh = _read_all(readers, pages)
+    stale = [key for key in sent if sent[key] != fresh[key]]
+    assert not stale, f"kept pages out of date: {stale}"
+
+
+def _tick(app, ids, readers):
+    response = readers["canglong"].post(f"/items/{ids['item']}/toggle", data={"done": "1"}, headers=HX)
+    assert response.status_code == 200
+
+
+def _comment_by_helper(app, ids, readers):
+    task = ids["helped_task"]
+    response = readers["helper"].post(f"/tasks/{task}/comments", data={f"comment{task}-text": "Đã phối hợp"},
+                                      headers=HX)
+    assert response.status_code == 200
+
+
+def _task_done(app, ids, readers):
+    task = ids["task"]
+    response = readers["canglong"].post(f"/tasks/{task}/done", follow_redirects=True,
+                                        data={f"done{task}-action": "done", f"done{task}-note": "Xong"})
+    assert response.status_code == 200 and "Xong" in response.text  # as a browser: its message shown
+
+
+def _progress(app, ids, readers):
+    target = ids["target"]
+    response = readers["canglong"].post(f"/targets/{target}/progress", data={
+        f"t{target}-amount": "7", f"t{target}-recorded_on": date(ids["year"], 11, 2).isoformat(),
+        f"t{target}-note": "Trung thu"}, follow_redirects=True)
+    assert response.status_code == 200 and "Đã ghi nhận 7" in response.text  # as a browser: its message shown
+
+
+def _rename_in_a_script(app, ids, readers):
+    with app.app_context():
+        unit = db.session.get(Unit, ids["cauke"])
+        unit.short_name = "Cầu Kè (mới)"
+        db.session.commit()
+
+
+def _log_in_elsewhere(app, ids, readers, login_as=None):
+    readers["canglong"].application.test_client().post(
+        "/login", data={"username": "canglong", "password": "demo-danvan"})
+
+
+WRITES = [_tick, _comment_by_helper, _task_done, _progress, _rename_in_a_script, _log_in_elsewhere]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
+def test_after_any_write_every_reader_gets_what_a_fresh_render_gives(app, login_as, write):
+    ids = _ids(app)
+    readers = _readers(app, login_as, [*READERS, ids["helper_login"]])
+    readers["helper"] = readers[ids["helper_login"]]
+    pages = _pages(ids)
+    _read_all(readers, pages)  # every page kept
+    _assert_all_fresh(app, readers, pages)  # nothing written: kept pages equal fresh ones
+    _read_all(readers, pages)
+    write(app, ids, readers)
+    _assert_all_fresh(app, readers, pages)
+
+
+def test_a_kept_page_costs_a_fixed_few_queries(app, client, login_as):
+    login_as("canglong")
+    with app.app_context():
+        unit = _unit_of("canglong")
+    for url in ("/", f"/units/{unit}/checklist", "/province"):
+        first = helpers.queries_of_get(app, client, url)
+        with helpers.sql_statements(app) as again:
+            assert client.get(url).status_code == 200
+        # BEGIN, the login session with its account, the version counters.
+        assert len(again) <= 3 < first, (url, len(again), first)
+
+
+def test_a_kept_page_is_its_readers_own(app, login_as):
+    ids = _ids(app)
+    canglong, cauke = _readers(app, login_as, ["canglong", "cauke"]).values()
+    mine = canglong.get("/").text
+    theirs = cauke.get("/").text
+    assert "Càng Long" in mine and mine != theirs
+    assert canglong.post("/logout").status_code == 302
+    response = canglong.get("/")
+    assert response.status_code == 302 and response.location.startswith("/login")
+    assert cauke.get(f"/units/{ids['canglong']}/checklist").text.count('class="tick"') > 0
+
+
+def test_each_sending_of_a_kept_page_gets_its_own_page_id(app, client, login_as):
+    """Two tabs of one page: each stream skips only its own page's changes, never the other's."""
+    login_as("canglong")
+    ids = []
+    for _ in range(2):
+        page = client.get("/checklist", follow_redirects=True).text
+        stream, header = re.search(r"page=([0-9a-f]{8})", page), re.search(r'"X-Page": "([0-9a-f]{8})"', page)
+        assert stream and header and stream.group(1) == header.group(1)
+        ids.append(stream.group(1))
+    assert ids[0] != ids[1]
+
+
+def test_a_tick_bumps_only_the_checklists_that_show_it(app, login_as):
+    ids = _ids(app)
+    client = login_as("canglong", test_client=app.test_client())
+    with app.app_context():
+        before = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.n)).all())
+    client.post(f"/items/{ids['item']}/toggle", data={"done": "1"}, headers=HX)
+    with app.app_context():
+        after = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.n)).all())
+    changed = {scope for scope in after if after[scope] != before.get(scope, 0)}
+    assert "checklist" in changed and f"unit:{ids['canglong']}" in changed
+    assert "all" not in changed and f"unit:{ids['cauke']}" not in changed
