@@ -19,6 +19,7 @@ from danvan.orm.org import (
     open_local_unions,
     period_start,
     show_units_as_on,
+    short_names,
     show_units_of_year,
     successors_of,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "change_unit",
     "period_start",
     "show_units_as_on",
+    "short_names",
     "show_units_of_year",
     "successors_of",
     "Assignment",
