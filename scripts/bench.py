@@ -389,7 +389,7 @@ async def s4(server: Server, streams: int, idle_seconds: float, connections: int
         while True:  # drain what arrived so far
             try:
                 await asyncio.wait_for(reader.read(65536), 0.001)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
     cpu0 = server_cpu(server)
     await asyncio.sleep(idle_seconds)
@@ -407,7 +407,7 @@ async def s4(server: Server, streams: int, idle_seconds: float, connections: int
     try:
         heard = await asyncio.wait_for(asyncio.gather(*waiting), 15)
         reach = max(heard) - t0
-    except asyncio.TimeoutError:
+    except TimeoutError:
         reach = float("inf")
     load = await s1(server, connections, 10, 100_000, 0.2)
     for _, writer in opened:
@@ -428,7 +428,7 @@ def progress_target(db: Path, usernames: list[str]) -> tuple[int, str]:
                 JOIN plan p ON p.id = i.plan_id JOIN allocation a ON a.target_id = t.id
                 JOIN user u ON u.unit_id = a.unit_id
                 WHERE t.measure = 'child' AND p.parent_plan_id IS NULL AND u.username IN ({marks})
-                GROUP BY t.id HAVING count(DISTINCT u.id) = ? ORDER BY p.year DESC LIMIT 1""",  # noqa: S608
+                GROUP BY t.id HAVING count(DISTINCT u.id) = ? ORDER BY p.year DESC LIMIT 1""",
             [*usernames, len(usernames)]).fetchone()
     return row[0], str(row[1])
 

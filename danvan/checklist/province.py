@@ -17,8 +17,8 @@ from danvan.checklist.completion import counts, task_done
 from danvan.checklist.events import last_event_id
 from danvan.checklist.queries import get_task
 from danvan.extensions import db
-from danvan.pagecache import cached_page, new_page_id
 from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, User, short_names, show_units_of_year
+from danvan.pagecache import cached_page, new_page_id
 from danvan.text import small_id
 from danvan.web import wants_fragment
 

@@ -9,13 +9,13 @@ from sqlalchemy.orm import selectinload
 from danvan.access import Access, access, is_leadership, is_read_only, is_standing_unit
 from danvan.checklist.completion import counts
 from danvan.extensions import db
-from danvan.pagecache import cached_page, depends_on_units
 from danvan.home import bp
 from danvan.home.glance import province_glance, units_behind
 from danvan.home.todo import todos_for
 from danvan.models.rollup import my_shares, totals_for
 from danvan.orm import Assignment, CompiledReport, Initiative, Plan, Task, Unit, current_province_plan
 from danvan.orm.plan import initiative_coordinator
+from danvan.pagecache import cached_page, depends_on_units
 from danvan.reports.workflow import owed_by
 
 
