@@ -26,8 +26,8 @@ from danvan.checklist.queries import (
 from danvan.checklist.ticks import set_done
 from danvan.database import write_transaction
 from danvan.extensions import db
-from danvan.pagecache import cached_page
 from danvan.orm import ChecklistItem, Task, TaskComment, record_change, utcnow
+from danvan.pagecache import cached_page
 from danvan.web import after_write, form_error, render_page
 
 PAGE = "checklist/unit.html"

@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 
 from danvan.access import Access, access, can_build_own_plan, can_edit_initiative
 from danvan.extensions import db
-from danvan.pagecache import cached_page
 from danvan.models import bp, rollup
 from danvan.models.checks import check_correction, check_cutoff, check_progress
 from danvan.models.forms import allocation_form, correct_form_class, progress_form_class
@@ -34,6 +33,7 @@ from danvan.orm import (
     record_change,
     show_units_of_year,
 )
+from danvan.pagecache import cached_page
 from danvan.text import small_id
 from danvan.web import after_write, form_error, render_page
 
