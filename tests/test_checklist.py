@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 
@@ -486,6 +488,34 @@ def test_every_write_leaves_a_live_event(app, client, login_as, houses):
         assert event is not None and event.task_id == houses, url
 
 
+@pytest.mark.sqlite
+def test_a_tick_holds_the_write_lock_only_for_its_few_rows(app, client, login_as, houses):
+    """The login session and the item are read before BEGIN IMMEDIATE; inside, only the writes."""
+    item = open_item(app, houses)
+    login_as("phongtrao")
+    with helpers.sql_statements(app) as statements:
+        assert client.post(f"/items/{item.id}/toggle", data={"done": "1"}, headers=HX).status_code == 200
+    assert statements.count("BEGIN IMMEDIATE") == 1
+    start = statements.index("BEGIN IMMEDIATE")
+    end = next((i for i in range(start + 1, len(statements)) if statements[i].startswith("BEGIN")),
+               len(statements))
+    held = [" ".join(s.split()[:3]) for s in statements[start + 1:end]]
+    assert held[0].startswith("UPDATE checklist_item SET")
+    assert all(s.startswith(("UPDATE", "INSERT")) for s in held) and len(held) <= 6, held
+    read_first = " ".join(statements[:start])
+    assert "FROM login_session" in read_first and "FROM checklist_item" in read_first
+
+
+def test_a_write_request_looks_up_its_login_before_taking_the_write_lock(app, client, login_as, houses):
+    login_as("phongtrao")
+    with helpers.sql_statements(app) as statements:
+        assert client.post(f"/tasks/{houses}/comments", data={f"comment{houses}-text": "Ý kiến"},
+                           headers=HX).status_code == 200
+    lookup = next(i for i, s in enumerate(statements) if "FROM login_session" in s)
+    immediate = [i for i, s in enumerate(statements) if s == "BEGIN IMMEDIATE"]
+    assert not immediate or lookup < immediate[0]  # PostgreSQL has no BEGIN IMMEDIATE
+
+
 def read_stream(client, url: str, **headers) -> tuple:
     response = client.get(url, headers=headers)
     chunks = []
@@ -519,6 +549,28 @@ def test_stream_names_the_changed_pieces(quick_stream, app, client, login_as, ho
     assert f"event: task-{houses}\ndata:" in body
     assert f"id: {since + 2}\n" in body
     assert ":\n\n" in body  # keepalive comment when nothing more happens
+
+
+def test_open_pages_share_one_poller_per_process(quick_stream, app, login_as, houses):
+    """Hundreds of open pages must not each query the database: one poller wakes them all."""
+    app.config.update(LIVE_STREAM_SECONDS=1.5)
+    item = open_item(app, houses)
+    with app.app_context():
+        since = events.last_event_id()
+    readers = [login_as(name, test_client=app.test_client()) for name in ("canglong", "tckt", "btv")]
+    bodies: list[str] = []
+    threads = [threading.Thread(target=lambda c=c: bodies.append(read_stream(c, f"/live?since={since}")[1]))
+               for c in readers]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.4)
+    pollers = [t for t in threading.enumerate() if t.name == "live-hub"]
+    ticker = login_as("phongtrao", test_client=app.test_client())
+    assert ticker.post(f"/items/{item.id}/toggle", data={"done": "1"}, headers=HX).status_code == 200
+    for thread in threads:
+        thread.join(5)
+    assert len(pollers) == 1
+    assert len(bodies) == 3 and all(f"event: item-{item.id}\n" in body for body in bodies)
 
 
 def test_stream_resumes_after_last_event_id(quick_stream, app, client, login_as, houses):
