@@ -97,8 +97,6 @@ def _bump(session: Session) -> None:
     """Bump the counters of what this transaction wrote, in it, just before it commits."""
     session.flush()
     units = session.info.pop(CHECKLIST_UNITS, set())
-    if not session.in_transaction() or session.get_bind() is None:
-        return
     written = session.connection().info.pop(WRITTEN, set()) - QUIET_TABLES
     if not written:
         return

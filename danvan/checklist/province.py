@@ -15,7 +15,6 @@ from danvan.access import Access, access
 from danvan.checklist import bp
 from danvan.checklist.completion import counts, task_done
 from danvan.checklist.events import last_event_id
-from danvan.checklist.queries import get_task
 from danvan.extensions import db
 from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, User, short_names, show_units_of_year
 from danvan.pagecache import cached_page, new_page_id
@@ -133,7 +132,8 @@ def province():
 @cached_page(shared=True)  # every open province page asks for the same row after a tick
 def province_task(task_id: int):
     """Return one row of the province view (live refresh), or the whole view."""
-    found = get_task(task_id)
+    year = db.first_or_404(db.select(Plan.year).join(Assignment).join(Task).where(Task.id == task_id))
     if not wants_fragment():
         return render_template(PAGE, **province_context(None))
-    return render_row(_rows(Task.id == found.id)[0])
+    show_units_of_year(year)
+    return render_row(_rows(Task.id == task_id)[0])

@@ -51,7 +51,8 @@ def index():
     """Return the logged-in unit's home: what to do now, then its targets, reports, tasks and plans."""
     unit = current_user.unit
     current = current_province_plan()
-    if not _sees_province(current):
+    sees_province = _sees_province(current)
+    if not sees_province:
         depends_on_units([unit.id])  # its own checklist is the only one its home shows
     # The province's plans and the unit's own; other units' own plans are a click away.
     plans = db.session.scalars(
@@ -71,7 +72,7 @@ def index():
         lead_totals=totals_for([s.target for s in shares if s.lead]),
         owed_reports=owed_by(unit),
         todos=todos, unseen=any(t.reminder and t.reminder.seen_at is None for t in todos),
-        glance=_glance(current),
+        glance=province_glance(current) if sees_province else None,
         behind=units_behind(current) if current and (is_leadership(current_user) or current_user.is_admin)
         else None,
         sent=_sent_compiled() if is_read_only(current_user) else None,
@@ -84,10 +85,6 @@ def _sees_province(plan: Plan | None) -> bool:
     return plan is not None and (is_standing_unit(current_user, plan) or is_leadership(current_user)
                                  or is_read_only(current_user))
 
-
-def _glance(plan: Plan | None) -> dict | None:
-    """Return the province at a glance for those who see it (`_sees_province`)."""
-    return province_glance(plan) if _sees_province(plan) else None
 
 
 def _sent_compiled() -> list[CompiledReport]:
