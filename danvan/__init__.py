@@ -13,6 +13,8 @@ from danvan import (
     auth,
     checklist,
     database,
+    emulation,
+    evidence,
     home,
     maintenance,
     models,
@@ -25,7 +27,8 @@ from danvan.auth.sessions import SessionInterface
 from danvan.demo.cli import register_cli as register_demo_cli
 from danvan.extensions import compress, csrf, db, htmx, login_manager, migrate
 
-BLUEPRINTS = (auth.bp, home.bp, plan.bp, checklist.bp, models.bp, reports.bp, admin.bp)
+BLUEPRINTS = (auth.bp, home.bp, plan.bp, checklist.bp, models.bp, evidence.bp, reports.bp, emulation.bp,
+              admin.bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -27,12 +27,14 @@ from danvan.orm import (
     LOCAL_UNION_KINDS,
     ChecklistItem,
     CompiledReport,
+    Evidence,
     House,
     Initiative,
     Plan,
     PlanStatus,
     ProgressEntry,
     Report,
+    ReviewStatus,
     Road,
     Target,
     Task,
@@ -210,6 +212,24 @@ def can_build_own_plan(user: User, unit: Unit) -> bool:
     return not is_read_only(user) and unit.id == user.unit_id and unit.kind in LOCAL_UNION_KINDS
 
 
+# ---- minh chứng (evidence photos) ----
+
+def can_add_evidence(user: User, subject: Initiative | House | Road | ChecklistItem,
+                     shared_target_ids: Collection[int] = ()) -> bool:
+    """Whoever changes a house, road or checklist item adds its photos; a mô hình's photos are
+    added by the units that may add its houses or roads (the lead unit and those with a share)."""
+    if isinstance(subject, (House, Road)):
+        return can_change_works(user, subject)
+    if isinstance(subject, ChecklistItem):
+        return can_change_item(user, subject)
+    return can_add_works(user, subject, shared_target_ids)
+
+
+def can_remove_evidence(user: User, evidence: Evidence) -> bool:
+    """A photo is removed (hidden, kept in the trace) by the unit whose work it shows, or admin."""
+    return can_write_for(user, evidence.unit_id)
+
+
 # ---- reports ----
 
 def can_write_report(user: User, report: Report) -> bool:
@@ -251,3 +271,42 @@ def can_read_compiled(user: User, plan: Plan, compiled: CompiledReport | None) -
     if can_read_all_reports(user, plan):
         return True
     return is_read_only(user) and compiled is not None and compiled.sent_at is not None
+
+
+# ---- thi đua (registrations, reviews, awards) ----
+
+def can_register(user: User, unit: Unit) -> bool:
+    """A unit registers its own mô hình (not admin for it: the responsible person is the unit's word)."""
+    return not user.is_admin and not is_read_only(user) and user.unit_id == unit.id
+
+
+def can_run_reviews(user: User, plan: Plan) -> bool:
+    """The plan's standing unit (TCKT for plan 382) and admin open, close and propose from reviews."""
+    return plan.parent_plan_id is None and is_standing_unit(user, plan)
+
+
+def sees_open_scores(user: User, review) -> bool:
+    """While a review is open its scores are seen by who runs it and the standing committee only."""
+    return can_run_reviews(user, review.plan) or is_leadership(user)
+
+
+def is_evaluator(user: User, evaluator) -> bool:
+    """A board evaluator scores through any login of the board; a named evaluator only as itself."""
+    if is_read_only(user):
+        return False
+    return evaluator.user_id == user.id if evaluator.user_id is not None else evaluator.unit_id == user.unit_id
+
+
+def can_score(user: User, scorecard) -> bool:
+    """An evaluator scores what is assigned to it, never a mô hình of its own unit."""
+    return is_evaluator(user, scorecard.evaluator) and scorecard.registration.unit_id != user.unit_id
+
+
+def can_approve_awards(user: User, review) -> bool:
+    """The standing committee (and admin) approves or returns the proposed awards."""
+    return user.is_admin or is_leadership(user)
+
+
+def can_read_results(user: User, review) -> bool:
+    """Scores are public inside the Union, and to the read-only party board, once the review is closed."""
+    return review.status != ReviewStatus.OPEN or sees_open_scores(user, review)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.widgets import DateInput
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
 from danvan.formatting import AmountError, parse_amount
@@ -108,6 +108,18 @@ class ChoiceField(SelectField):
             raise StopValidation("Vui lòng chọn một mục trong danh sách.")
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes; a value not offered gets a Vietnamese message."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {choice.value if hasattr(choice, "value") else choice[0] for choice in self.choices}
+        if any(value not in offered for value in self.data or ()):
+            raise StopValidation("Vui lòng chọn trong danh sách.")
+
+
 def required(limit: int):
     """Return the validators of a required text field of at most `limit` characters."""
     return [DataRequired(REQUIRED), Length(max=limit, message=too_long(limit))]
@@ -119,6 +131,7 @@ def optional_text(limit: int):
 
 __all__ = [
     "AmountField",
+    "CheckboxesField",
     "ChoiceField",
     "DATE_MESSAGE",
     "DateField",

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
-from flask import Flask, Response, flash, redirect, render_template, request, send_file
+from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, send_file
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from htmx_flask.requests import HtmxAwareRequest
 from jinja2_fragments.flask import render_block, render_blocks
 from markupsafe import Markup, escape
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from danvan import formatting
@@ -36,6 +38,35 @@ HTMX_CONFIG = (
     '"historyRestoreAsHxRequest":false,"includeIndicatorStyles":false,'
     '"selfRequestsOnly":true,"defaultSwapStyle":"outerHTML"}'
 )
+
+
+class Request(HtmxAwareRequest):
+    """A request whose body may be as large as its view allows (`accepts_body`), else MAX_CONTENT_LENGTH."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        return getattr(view, "body_limit", None) or super().max_content_length
+
+
+def accepts_body(limit: int) -> Callable:
+    """Let one view's requests carry up to `limit` bytes (a photo upload); every other keeps 1 MB.
+
+    A larger request still runs the view, with nothing parsed: the view asks `body_too_large()`
+    before it reads its form, and answers with the form and the reason beside the file field
+    rather than the bare 413 page. Put it below `@access`, which then checks the login as usual.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        view.body_limit = limit  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def body_too_large() -> bool:
+    """Return True when this request's body went past its view's limit (and was not read)."""
+    return bool(g.get("danvan_body_too_large"))
 
 
 class IdConverter(IntegerConverter):
@@ -117,6 +148,7 @@ def _inline_style_hash(app: Flask) -> str:
 
 def init_web(app: Flask) -> None:
     """Register headers, error handlers, filters and the health check on the app."""
+    app.request_class = Request
     style_hash = _inline_style_hash(app)
     csp = (
         "default-src 'self'; script-src 'self'; "
@@ -184,6 +216,14 @@ def init_web(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(_error):
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        if getattr(view, "body_limit", None) and not body_too_large():
+            # Raised before the view ran (the CSRF check reads the form first): run it now.
+            g.danvan_body_too_large = True
+            try:
+                return view(**request.view_args)
+            except HTTPException as refused:  # 403/404 of the view's own checks, as usual
+                return app.handle_http_exception(refused)
         return _error_page(413, "Dữ liệu gửi lên quá lớn.")
 
     @app.errorhandler(500)

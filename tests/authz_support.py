@@ -210,6 +210,54 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
     assert db.session.get(Unit, a.id) and db.session.get(User, canglong.id)
 
 
+def _prepare_emulation(world_ids: dict[str, int]) -> None:
+    """Three more reviews of the year, one in each step before approval (the demo's is approved):
+    open, with Ban Phong trào scoring A's registration; closed, with a commendation; proposed."""
+    from danvan.orm import (
+        Award,
+        Commendation,
+        CommendationKind,
+        Evaluator,
+        PeriodKind,
+        Registration,
+        Review,
+        ReviewCriterion,
+        ReviewStatus,
+        Scorecard,
+    )
+    from tests.factories import unit_by_name, user_by_name
+
+    first = db.session.scalar
+    a = unit_by_name("Huyện đoàn Càng Long")
+    approved = first(db.select(Review).where(Review.status == ReviewStatus.APPROVED))
+    registration = first(db.select(Registration).where(Registration.unit_id == a.id).order_by(Registration.id))
+    phongtrao = user_by_name("phongtrao").unit_id
+    reviews = {}
+    for status in (ReviewStatus.OPEN, ReviewStatus.CLOSED, ReviewStatus.PROPOSED):
+        review = Review(plan_id=approved.plan_id, kind=PeriodKind.HALF_YEAR, title=f"Đợt {status.value}",
+                        scores_due_on=date(2021, 12, 10), status=status,
+                        criteria=[ReviewCriterion(position=0, name="Kết quả", weight=100)],
+                        evaluators=[Evaluator(unit_id=phongtrao)])
+        db.session.add(review)
+        reviews[status] = review
+    db.session.flush()
+    card, closed_card = (Scorecard(review_id=reviews[s].id, evaluator_id=reviews[s].evaluators[0].id,
+                                   registration_id=registration.id) for s in (ReviewStatus.OPEN, ReviewStatus.CLOSED))
+    for status in (ReviewStatus.CLOSED, ReviewStatus.PROPOSED):
+        db.session.add(Commendation(review_id=reviews[status].id, kind=CommendationKind.COLLECTIVE,
+                                    award=Award.LETTER_OF_PRAISE, unit_id=a.id, achievement="Ma trận"))
+    db.session.add_all([card, closed_card])
+    db.session.flush()
+    commendation = first(db.select(Commendation.id).where(Commendation.review_id == reviews[ReviewStatus.CLOSED].id))
+    db.session.commit()
+    world_ids.update(
+        review_approved=approved.id, review_open=reviews[ReviewStatus.OPEN].id,
+        review_closed=reviews[ReviewStatus.CLOSED].id, review_proposed=reviews[ReviewStatus.PROPOSED].id,
+        scorecard=card.id, criterion=reviews[ReviewStatus.OPEN].criteria[0].id, registration=registration.id,
+        commendation=commendation, evaluator_board=phongtrao,
+    )
+
+
 def make_world(tmp_path_factory, seeded_db: str, **config) -> World:
     """Clone the seeded demo database, add A's objects, log every actor in, keep a pristine copy.
 
@@ -223,6 +271,7 @@ def make_world(tmp_path_factory, seeded_db: str, **config) -> World:
     ids: dict[str, int] = {}
     with app.app_context():
         _prepare_objects(ids)
+        _prepare_emulation(ids)
     cookies = {name: _login_cookie(app, name) for name in LOGINS}
     cookies[DISABLED] = _login_cookie(app, "khoa")
     with app.app_context():

@@ -28,6 +28,8 @@ HOUSE_ROAD_ADDERS = frozenset({"phongtrao", "canglong", "cauke"})
 ACKNOWLEDGERS = frozenset({"admin", "tckt", "phongtrao", "canglong", "cauke", "dhtravinh"})
 NOBODY = frozenset()
 WRITERS = MEMBERS - {"danvantu"}  # every login but the read-only outside body
+REGISTRANTS = WRITERS - {"admin"}  # a unit registers its own mô hình; admin has none
+SCORER = frozenset({"phongtrao"})  # the evaluator the open review gave A's registration to
 
 # endpoint -> (url template, {method: allowed actors}); everyone else must be refused.
 ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
@@ -108,6 +110,23 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
     "plan.copy": ("/plans/{own_plan}/copy", {"POST": A_AND_ADMIN}),
     "plan.submit": ("/plans/{plan}/submit", {"POST": BOARD_WORK}),
     "plan.return_plan": ("/plans/{plan}/return", {"POST": frozenset({"admin", "btv"})}),
+    # thi đua: A's registration is scored by Ban Phong trào in the open review (its card alone);
+    # registrations are every unit's own; reviews are run by TCKT, approved by BTV; files once closed
+    "emulation.current": ("/emulation", {"GET": MEMBERS}),
+    "emulation.index": ("/plans/{plan}/emulation", {"GET": MEMBERS}),
+    "emulation.register": ("/plans/{plan}/registrations", {"GET": REGISTRANTS, "POST": REGISTRANTS}),
+    "emulation.open_review": ("/plans/{plan}/reviews/new", {"GET": BOARD_WORK, "POST": BOARD_WORK}),
+    "emulation.review": ("/reviews/{review_open}", {"GET": MEMBERS}),
+    "emulation.close_review": ("/reviews/{review_open}/close", {"POST": BOARD_WORK}),
+    "emulation.scorecard": ("/scorecards/{scorecard}", {"GET": SCORER, "POST": SCORER}),
+    "emulation.recognise": ("/reviews/{review_closed}/recognitions", {"POST": BOARD_WORK}),
+    "emulation.commend": ("/reviews/{review_closed}/commendations", {"POST": BOARD_WORK}),
+    "emulation.withdraw_commendation": ("/commendations/{commendation}/withdraw", {"POST": BOARD_WORK}),
+    "emulation.propose": ("/reviews/{review_closed}/propose", {"POST": BOARD_WORK}),
+    "emulation.decide": ("/reviews/{review_proposed}/decide", {"POST": frozenset({"admin", "btv"})}),
+    "emulation.proposal_docx": ("/reviews/{review_approved}/proposal.docx", {"GET": READ_ALL_REPORTS}),
+    "emulation.awards_docx": ("/reviews/{review_approved}/awards.docx", {"GET": READ_ALL_REPORTS}),
+    "emulation.scores_xlsx": ("/reviews/{review_approved}/scores.xlsx", {"GET": MEMBERS}),
     # admin
     "admin.units": ("/admin/units", {"GET": ADMIN}),
     "admin.add_unit": ("/admin/units", {"POST": ADMIN}),
@@ -163,6 +182,16 @@ def post_data(endpoint: str, ids: dict) -> dict:
         "home.remind_period": {"unit": [str(ids["unit_a"])], "text": "Đề nghị nộp báo cáo"},
         "home.remind_initiative": {"unit": [str(ids["unit_a"])], "text": "Đề nghị cập nhật kết quả"},
         "reports.save_compiled": {"version": str(ids["compiled_version"]), "economy": "Tổng hợp"},
+        "emulation.register": {},
+        "emulation.open_review": {"title": "Đợt ma trận", "kind": "annual", "scores_due_on": "2021-12-10",
+                                  "c0_name": "Kết quả", "c0_weight": "100", "evaluator_units": [str(ids["evaluator_board"])]},
+        "emulation.scorecard": {f"p_{ids['criterion']}": "80", "comment": "Ma trận", "version": "1"},
+        "emulation.close_review": {"version": "1"},
+        "emulation.recognise": {"registrations": [str(ids["registration"])], "version": "1"},
+        "emulation.commend": {"kind": "collective", "award": "bang_khen", "unit_id": str(ids["unit_a"]),
+                              "achievement": "Ma trận", "version": "1"},
+        "emulation.propose": {"number": "99", "issued_on": "2021-12-03", "version": "1"},
+        "emulation.decide": {"action": "approve", "version": "1"},
         "admin.add_unit": {"name": "Đoàn Ma trận", "short_name": "Ma trận", "kind": "affiliated", "parent_id": ""},
         "admin.edit_unit": {"name": "Huyện đoàn Càng Long mới", "short_name": "Càng Long",
                             "kind": "district", "parent_id": ""},

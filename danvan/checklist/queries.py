@@ -13,6 +13,7 @@ from danvan.access import Rule, can_change_task, can_comment_task, require
 from danvan.checklist.completion import counts
 from danvan.checklist.events import last_event_id
 from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
+from danvan.evidence.queries import item_photo_counts
 from danvan.extensions import db
 from danvan.pagecache import new_page_id
 from danvan.orm import (
@@ -147,6 +148,7 @@ def task_context(tasks: list[Task], **extra) -> dict:
         "items": ByTask(_live_items, ids),
         "removed": ByTask(_removed_items, ids),
         "comments": ByTask(_comments, ids),
+        "photos": item_photo_counts(ids),
         "counts": counts(ids),
         "today": clock.today(),
         "can_change": lambda task: can_change_task(current_user, task),

@@ -7,6 +7,8 @@ from datetime import date
 from danvan import clock
 from danvan.auth.passwords import hash_password
 from danvan.demo import cascade, checklist
+from danvan.demo import emulation as demo_emulation
+from danvan.demo import evidence as demo_evidence
 from danvan.demo import initiatives as sample_initiatives
 from danvan.demo import plan382 as data
 from danvan.demo import reports as demo_reports
@@ -43,9 +45,11 @@ def seed_demo() -> bool:
     checklist.load()
     with clock.pinned(date(2021, 10, 30)):
         sample_initiatives.load(units)
+    demo_evidence.load()  # photos of houses and roads, on the days they were handed over or opened
     # After the progress samples: submitted reports freeze the numbers they see.
     with clock.pinned(date(2021, 11, 1)):
         demo_reports.load()
+    demo_emulation.load()  # stamps its own days, from July's registrations to December's approval
     db.session.commit()
     return True
 

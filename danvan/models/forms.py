@@ -109,6 +109,8 @@ class OwnInitiativeForm(FlaskForm):
     amount = AmountField("Chỉ tiêu", [InputRequired(REQUIRED)], money=True, max_value=MONEY_MAX)
     label = TextField("Nội dung chỉ tiêu", required(120))
     funds = AmountField("Kinh phí dự kiến (nếu có)", [Optional()], money=True, max_value=MONEY_MAX)
+    # Nhân rộng: the recognised mô hình (Recognition id) this one is adopted from, if any.
+    replicates = HiddenField()
 
 
 def allocation_form(targets: list[Target], units: list[Unit], shares: dict[tuple[int, int], int],

@@ -15,8 +15,10 @@ from danvan.orm import (
     Initiative,
     Measure,
     Plan,
+    Recognition,
     Target,
     Unit,
+    approved_recognitions,
     current_province_plan,
     lock_row,
     record_change,
@@ -47,6 +49,21 @@ def _target_amount(form, measure: Measure) -> int | None:
     return amount
 
 
+def _adoptable(unit: Unit) -> list[Recognition]:
+    """Recognised mô hình of other units that this one may replicate (nhân rộng)."""
+    return approved_recognitions(exclude_unit=unit.id)
+
+
+def _prefill_from(form, recognition: Recognition) -> None:
+    """Start an adopted mô hình from the recognised one: its field, title and what it is."""
+    origin = recognition.registration
+    form.field.data = origin.initiative.field.value
+    form.title.data = origin.initiative.title
+    form.description.data = (f"Nhân rộng từ mô hình “{origin.initiative.title}” của {origin.unit.name} "
+                             f"(tiêu biểu năm {recognition.review.plan.year}). {origin.initiative.description}").strip()
+    form.replicates.data = str(recognition.id)
+
+
 @bp.route("/units/<id:unit_id>/initiatives/new", methods=["GET", "POST"])
 @access(Access.WRITER)
 def own_new(unit_id: int):
@@ -56,6 +73,13 @@ def own_new(unit_id: int):
     if base is None:
         abort(404)
     form = OwnInitiativeForm() if request.method == "POST" else OwnInitiativeForm(formdata=None)
+    adoptable = _adoptable(unit)
+    by_id = {str(r.id): r for r in adoptable}
+    if request.method == "GET" and request.args.get("from") in by_id:
+        _prefill_from(form, by_id[request.args["from"]])
+    replicated = by_id.get(form.replicates.data or "")
+    if request.method == "POST" and form.replicates.data and replicated is None:
+        form.replicates.data = ""  # not a recognised mô hình of another unit: saved as the unit's own
     if request.method == "POST" and form.validate():
         measure = Measure(form.measure.data)
         amount = _target_amount(form, measure)
@@ -72,12 +96,15 @@ def own_new(unit_id: int):
                                       label="kinh phí", approximate=True))
             initiative = Initiative(plan_id=plan.id, field=Field(form.field.data), position=position,
                                     title=form.title.data, description=form.description.data,
-                                    lead_unit_id=unit.id, targets=targets)
+                                    lead_unit_id=unit.id, targets=targets,
+                                    replicated_from_id=replicated.id if replicated else None)
             db.session.add(initiative)
             db.session.flush()
             record_change(current_user, "create", "initiative", initiative.id, plan=plan.id,
-                          title=initiative.title, field=initiative.field)
+                          title=initiative.title, field=initiative.field,
+                          replicates=initiative.replicated_from_id)
             db.session.commit()
             return after_write(url_for("models.initiative", initiative_id=initiative.id),
                                f"Đã thêm mô hình “{initiative.title}”.")
-    return render_page("models/own_new.html", "form", unit=unit, base=base, form=form)
+    return render_page("models/own_new.html", "form", unit=unit, base=base, form=form, adoptable=adoptable,
+                       replicated=replicated)

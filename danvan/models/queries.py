@@ -18,6 +18,7 @@ from danvan.access import (
     can_record_progress,
     require,
 )
+from danvan.evidence.queries import subject_strip, works_photo_counts
 from danvan.extensions import db
 from danvan.formatting import format_number, format_vnd_short
 from danvan.models import rollup
@@ -36,6 +37,7 @@ from danvan.orm import (
     Target,
     Unit,
     WorkStatus,
+    approved_recognitions,
     show_units_of_year,
 )
 from danvan.orm.org import unit_then
@@ -217,15 +219,21 @@ def initiative_context(initiative: Initiative, *, progress_forms: dict | None = 
             shares = {(t.target.id, ln.unit.id): ln.share for t in totals for ln in t.units
                       if ln.share is not None}
             alloc_form = allocation_form(initiative.targets, candidates, shares)
+    can_add = can_add_works(current_user, initiative, shared_ids)
+    house_photos, road_photos = works_photo_counts(initiative.id) if houses or roads else ({}, {})
     money = next((t for t in totals if t.target.measure == Measure.MONEY), None)
     count = next((t for t in totals if t.target.measure == Measure.HOUSE), None)
     unit_cost = money.target.amount // count.target.amount if money and count and count.target.amount else None
     return dict(
         initiative=initiative, totals=totals, houses=houses, roads=roads, history=_history(initiative),
         editable=editable, recordable=recordable, progress_forms=forms, alloc_form=alloc_form,
-        candidates=candidates, can_add=can_add_works(current_user, initiative, shared_ids),
+        candidates=candidates, can_add=can_add,
+        # A mô hình's photos are added by who may add its houses and roads (access.can_add_evidence).
+        photos=subject_strip("initiative", initiative.id, may_add=can_add),
+        house_photos=house_photos, road_photos=road_photos,
         unit_cost=unit_cost, notice=notice, my_unit_id=unit_id, amount_text=amount_text,
         is_sample=is_sample, house_labels=HOUSE_STATUS_LABELS, road_labels=ROAD_STATUS_LABELS,
         works_units=works_units, works_unit=works_unit, works_status=works_status or "",
         works_total=sum(n for _u, _name, n in works_units),
+        recognitions=approved_recognitions(initiative_ids=[initiative.id]),
     )

@@ -13,13 +13,14 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from danvan.access import Access, access, can_change_works
+from danvan.evidence.queries import subject_strip
 from danvan.extensions import db
 from danvan.models import bp
 from danvan.models.checks import check_house, check_road
 from danvan.models.forms import HOUSE_STATUS_LABELS, ROAD_STATUS_LABELS, HouseForm, RoadForm
 from danvan.models.queries import get_initiative_for_works, get_works
 from danvan.orm import House, Initiative, Measure, Road, WorkStatus, record_change
-from danvan.web import after_write, form_error, render_page
+from danvan.web import after_write, form_error, render_page, wants_fragment
 
 
 def _fill_house(house: House, form) -> None:
@@ -66,6 +67,9 @@ KINDS = {
 def _form_page(name: str, initiative: Initiative, obj, form, conflict: bool = False, refused: bool = False):
     """The house or road form page (or its form block): blank, filled, or again with its errors."""
     context = dict(initiative=initiative, obj=obj, form=form, labels=KINDS[name].labels, conflict=conflict)
+    if obj is not None and not wants_fragment():
+        # Who may change a house or road adds its photos (access.can_add_evidence): that is who is here.
+        context["photos"] = subject_strip(name, obj.id, may_add=True)
     if refused:
         return form_error(f"models/{name}.html", "form", **context)
     return render_page(f"models/{name}.html", "form", **context)

@@ -5,6 +5,20 @@ The mô hình class is `Initiative` (never "Model") so it cannot be confused wit
 
 from danvan.orm.cascade import Acknowledgement
 from danvan.orm.checklist import ChecklistItem, LiveEvent, TaskComment
+from danvan.orm.emulation import (
+    Award,
+    Commendation,
+    CommendationKind,
+    Evaluator,
+    Recognition,
+    Registration,
+    Review,
+    ReviewCriterion,
+    ReviewStatus,
+    Scorecard,
+    ScorePoint,
+    approved_recognitions,
+)
 from danvan.orm.inbox import KeptDraft, Reminder
 from danvan.orm.org import (
     LOCAL_UNION_KINDS,
@@ -49,11 +63,24 @@ from danvan.orm.report import (
     ReportStatus,
 )
 from danvan.orm.progress import Allocation, House, ProgressEntry, Road, WorkStatus
+from danvan.orm.evidence import Evidence, EvidenceSubject
 from danvan.orm.version import DataVersion
 from danvan.orm.trace import Change, record_change
 from danvan.orm.util import claim_version, lock_row, utcnow
 
 __all__ = [
+    "Award",
+    "Commendation",
+    "CommendationKind",
+    "Evaluator",
+    "Recognition",
+    "Registration",
+    "Review",
+    "ReviewCriterion",
+    "ReviewStatus",
+    "Scorecard",
+    "ScorePoint",
+    "approved_recognitions",
     "KeptDraft",
     "Reminder",
     "LOCAL_UNION_KINDS",
@@ -88,6 +115,8 @@ __all__ = [
     "Assignment",
     "Change",
     "DataVersion",
+    "Evidence",
+    "EvidenceSubject",
     "Field",
     "Initiative",
     "LoginFailure",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from danvan import clock
 from danvan.extensions import db
 from danvan.orm.org import Unit, UnitKind, User
 from danvan.orm.util import enum_type, utcnow
+
+if TYPE_CHECKING:
+    from danvan.orm.emulation import Recognition
 
 
 class Field(enum.StrEnum):
@@ -166,9 +170,12 @@ class Initiative(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Nhân rộng: the recognised mô hình of another unit this one was adopted from (danvan/emulation).
+    replicated_from_id: Mapped[int | None] = mapped_column(ForeignKey("recognition.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="initiatives")
     lead_unit: Mapped[Unit] = relationship()
+    replicated_from: Mapped[Recognition | None] = relationship()
     coordinating_units: Mapped[list[Unit]] = relationship(secondary=initiative_coordinator)
     targets: Mapped[list[Target]] = relationship(
         back_populates="initiative", order_by="Target.position"

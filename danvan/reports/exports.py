@@ -130,7 +130,7 @@ def compiled_xlsx(period, compiled) -> bytes:
     extra_header = totals.max_row
     for line in data.get("lines", []):
         totals.append([line["unit"], line["label"], line["measure"], None, line["amount"]])
-    _style(totals, header_rows=(1, 2, extra_header), widths={"A": 45, "B": 40, "C": 12, "D": 16, "E": 16})
+    style_sheet(totals, header_rows=(1, 2, extra_header), widths={"A": 45, "B": 40, "C": 12, "D": 16, "E": 16})
     used = {"Tổng hợp", "Tình trạng báo cáo"}
     initiatives: dict[int, list[dict]] = {}
     for t in data.get("targets", []):
@@ -148,12 +148,12 @@ def compiled_xlsx(period, compiled) -> bytes:
             sheet.append([name] + [sum(u["amount"] for u in t["units"] if u["unit"] == name) for t in rows])
         sheet.append(["Tổng cộng"] + [t["total"] for t in rows])
         sheet.append(["Kế hoạch"] + [t["target"] for t in rows])
-        _style(sheet, header_rows=(1, 2), widths={"A": 45})
+        style_sheet(sheet, header_rows=(1, 2), widths={"A": 45})
     states = book.create_sheet("Tình trạng báo cáo")
     states.append(["Đơn vị", "Tình trạng", "Số ngày trễ", "Việc cần làm"])
     for s in data.get("states", []):
         states.append([s["unit"], s["label"], s["days_late"], s.get("checklist", "")])
-    _style(states, header_rows=(1,), widths={"A": 45, "B": 18, "C": 12, "D": 14})
+    style_sheet(states, header_rows=(1,), widths={"A": 45, "B": 18, "C": 12, "D": 14})
     plain_text(book)
     out = BytesIO()
     book.save(out)
@@ -173,7 +173,7 @@ def plain_text(book) -> None:
                     cell.data_type = "s"
 
 
-def _style(sheet, header_rows: tuple[int, ...], widths: dict[str, int]) -> None:
+def style_sheet(sheet, header_rows: tuple[int, ...], widths: dict[str, int]) -> None:
     """Bold the header rows only; whole numbers with thousands separators, ratios as percentages."""
     bold = Font(bold=True)
     for row in sheet.iter_rows():

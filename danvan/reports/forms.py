@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from wtforms import FieldList, Form, FormField, SelectMultipleField
+from wtforms import FieldList, Form, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from danvan.forms import (
     AmountField,
+    CheckboxesField,
     ChoiceField,
     DateField,
     FlaskForm,
@@ -87,11 +87,6 @@ class ReviewForm(FlaskForm):
         if (field.data or "") not in SECTION_LABELS:
             field.data = ""
     comment = LongTextField("Nội dung góp ý", validators=optional_text(5000))
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PeriodForm(FlaskForm):
