@@ -9,6 +9,8 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -93,6 +95,16 @@ class World:
         ENGINE.drop(self.pristine)
 
 
+@cache
+def small_jpeg() -> bytes:
+    """A real photo to post to the upload endpoints (a 64×48 JPEG)."""
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 60)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def outcome(response) -> str:
     """Classify a response: "allowed", "refused" (403/404, or sent to the login page), or odd."""
     status = response.status_code
@@ -117,6 +129,7 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
     """Give district A (Càng Long) a saved draft, a submitted report and a compiled period."""
     from danvan.orm import (
         ChecklistItem,
+        Evidence,
         House,
         Initiative,
         Measure,
@@ -150,6 +163,7 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
                                                 ChecklistItem.removed_at.is_(None)).order_by(ChecklistItem.id))
     house = first(db.select(House).where(House.unit_id == a.id).order_by(House.id))
     road = first(db.select(Road).where(Road.unit_id == a.id).order_by(Road.id))
+    evidence = first(db.select(Evidence).where(Evidence.unit_id == a.id).order_by(Evidence.id))  # a demo photo
     own_initiative = first(db.select(Initiative).where(Initiative.plan_id == own_plan.id).order_by(Initiative.id))
     own_target = first(db.select(Target).where(Target.initiative_id == own_initiative.id).order_by(Target.id))
     entry = first(db.select(ProgressEntry).where(ProgressEntry.unit_id == a.id,
@@ -206,6 +220,7 @@ def _prepare_objects(world_ids: dict[str, int]) -> None:
         period=period.id, draft=draft.id, draft_version=draft.version, submitted=submitted.id,
         b_draft=b_draft.id, period2=second.id, compiled=compiled.id, compiled_version=compiled.version,
         user_a=canglong.id, reminder=reminder.id, purpose=purpose.id, recipient=recipient.id, assignment=assignment.id,
+        evidence=evidence.id,
     )
     assert db.session.get(Unit, a.id) and db.session.get(User, canglong.id)
 

@@ -8,10 +8,11 @@ the database exactly as it was; every GET, allowed or not, must too.
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
 
 import pytest
 
-from tests.authz_support import ACTORS, ANON, DISABLED, LOGINS, make_world, outcome
+from tests.authz_support import ACTORS, ANON, DISABLED, LOGINS, make_world, outcome, small_jpeg
 from tests.conftest import HX
 
 EVERYONE = frozenset(ACTORS)
@@ -77,6 +78,19 @@ ENDPOINTS: dict[str, tuple[str, dict[str, frozenset]]] = {
                         {"GET": HOUSE_ROAD_ADDERS, "POST": HOUSE_ROAD_ADDERS}),
     "models.road_edit": ("/roads/{road}/edit", {"GET": A_AND_ADMIN, "POST": A_AND_ADMIN}),
     "models.own_new": ("/units/{unit_a}/initiatives/new", {"GET": A_ONLY, "POST": A_ONLY}),
+    # minh chứng: everyone reads the photos; a house's, road's or item's unit (and admin) adds and
+    # removes; A's own mô hình: A only (its lead; admin adds no houses or roads either)
+    "evidence.house_photos": ("/houses/{house}/evidence", {"GET": MEMBERS}),
+    "evidence.house_add": ("/houses/{house}/evidence", {"POST": A_AND_ADMIN}),
+    "evidence.road_photos": ("/roads/{road}/evidence", {"GET": MEMBERS}),
+    "evidence.road_add": ("/roads/{road}/evidence", {"POST": A_AND_ADMIN}),
+    "evidence.initiative_photos": ("/initiatives/{initiative}/evidence", {"GET": MEMBERS}),
+    "evidence.initiative_add": ("/initiatives/{initiative}/evidence", {"POST": A_ONLY}),
+    "evidence.item_photos": ("/items/{item}/evidence", {"GET": MEMBERS}),
+    "evidence.item_add": ("/items/{item}/evidence", {"POST": A_AND_ADMIN}),
+    "evidence.photo": ("/evidence/{evidence}/photo.jpg", {"GET": MEMBERS}),
+    "evidence.thumb": ("/evidence/{evidence}/thumb.jpg", {"GET": MEMBERS}),
+    "evidence.remove": ("/evidence/{evidence}/remove", {"POST": A_AND_ADMIN}),
     # reports
     "reports.index": ("/reports", {"GET": MEMBERS}),
     "reports.new_period": ("/plans/{plan}/periods/new", {"GET": BOARD_WORK, "POST": BOARD_WORK}),
@@ -150,6 +164,8 @@ def post_data(endpoint: str, ids: dict) -> dict:
     """A valid body for each write, so an allowed write really writes."""
     t, i = ids["task"], ids["item"]
     today = date.today().isoformat()
+    # A fresh file each time: a posted file is read once.
+    photo = {"photo": (BytesIO(small_jpeg()), "ảnh.jpg"), "note": "Ảnh ma trận"}
     return {
         "auth.login": {},
         "auth.password": {},
@@ -170,6 +186,10 @@ def post_data(endpoint: str, ids: dict) -> dict:
         "models.road_new": {"name": "Đường mới", "commune": "Xã Tân An", "status": "building"},
         "models.road_edit": {"name": "Đường đã sửa", "commune": "Xã Tân An", "status": "building",
                              "version": str(ids["road_version"])},
+        "evidence.house_add": photo,
+        "evidence.road_add": photo,
+        "evidence.initiative_add": photo,
+        "evidence.item_add": photo,
         "models.own_new": {"field": "economy", "title": "Mô hình ma trận", "measure": "child", "amount": "10",
                            "label": "em"},
         "reports.new_period": {"name": "Kỳ ma trận", "kind": "other", "starts_on": "2021-01-01",
@@ -190,7 +210,8 @@ def post_data(endpoint: str, ids: dict) -> dict:
         "emulation.recognise": {"registrations": [str(ids["registration"])], "version": "1"},
         "emulation.commend": {"kind": "collective", "award": "bang_khen", "unit_id": str(ids["unit_a"]),
                               "achievement": "Ma trận", "version": "1"},
-        "emulation.propose": {"number": "99", "issued_on": "2021-12-03", "version": "1"},
+        "emulation.propose": {"number": "99", "issued_on": "2021-12-03", "signer_title": "Trưởng ban",
+                              "signer_name": "Ma Trận", "version": "1"},
         "emulation.decide": {"action": "approve", "version": "1"},
         "admin.add_unit": {"name": "Đoàn Ma trận", "short_name": "Ma trận", "kind": "affiliated", "parent_id": ""},
         "admin.edit_unit": {"name": "Huyện đoàn Càng Long mới", "short_name": "Càng Long",

@@ -110,3 +110,27 @@ def test_the_header_block_stands_where_the_decree_puts_it(pdfs):
         kind_line = [w for w in found if abs(w[2] - kind[1]) < 3]
         centre = (min(w[1] for w in kind_line) + max(w[3] for w in kind_line)) / 2
         assert abs(centre - middle_of_text) < 6 and kind[1] > stars[3], name
+
+
+def test_the_thi_dua_proposal_and_its_list_print_as_filed(app, client, login_as, tmp_path):
+    """The demo's approved 2021 review: the Tờ trình on one or two pages with its header block in
+    place and the signer's name on the last page, the list for the decision likewise."""
+    login_as("tckt")
+    files = {"proposal": client.get("/reviews/1/proposal.docx").data,
+             "awards": client.get("/reviews/1/awards.docx").data}
+    paths = to_pdf(files, tmp_path)
+    for name, path in paths.items():
+        count = pages(path)
+        assert 1 <= count <= 2, (name, count)
+        headings = headings_of(files[name])
+        for page in range(1, count + 1):
+            assert page_lines(path, page)[-1] not in headings, (name, page)
+    last = page_lines(paths["proposal"], pages(paths["proposal"]))
+    assert "Lâm Thị Mỹ Linh" in last[-1] or any("Lâm Thị Mỹ Linh" in line for line in last[-3:])
+    found = words(paths["proposal"], 1)
+    first = {w: (x0, y0, x1, y1) for w, x0, y0, x1, y1 in reversed(found)}
+    middle_of_text = (LEFT_PT + A4_WIDTH_PT - RIGHT_PT) / 2
+    assert first["BCH"][2] < middle_of_text < first["TNCS"][0]
+    kind = first["TỜ"]
+    kind_line = [w for w in found if abs(w[2] - kind[1]) < 3]
+    assert abs((min(w[1] for w in kind_line) + max(w[3] for w in kind_line)) / 2 - middle_of_text) < 6

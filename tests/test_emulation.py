@@ -23,6 +23,7 @@ from danvan.orm import (
     User,
 )
 from tests.helpers import rows
+from tests.test_documents import assert_header_block, assert_official_page
 
 PLAN = 1
 HEAVY = "Số lượng tối đa là 100."
@@ -307,7 +308,8 @@ def test_board_proposes_committee_approves_and_the_proposal_names_the_model(app,
         "person_position": "Phó Bí thư Huyện đoàn", "achievement": "Phụ trách mô hình",
         "version": "3"}).status_code == 302
     assert board.post(f"/reviews/{review}/propose", data={"number": "61-TTr/TĐTN-TCKT", "issued_on": "2021-12-03",
-                                                          "version": "4"}).status_code == 302
+                                                          "signer_title": "Phó Trưởng ban",
+                                                          "signer_name": "Lâm Thị Mỹ Linh", "version": "4"}).status_code == 302
     # The standing committee decides, nobody else; a board cannot approve its own proposal.
     assert board.post(f"/reviews/{review}/decide", data={"action": "approve", "version": "5"}).status_code == 403
     btv = login_as("btv", test_client=app.test_client())
@@ -315,8 +317,15 @@ def test_board_proposes_committee_approves_and_the_proposal_names_the_model(app,
     with app.app_context():
         approved = db.session.get(Review, review)
         assert approved.status == ReviewStatus.APPROVED and approved.proposal_number == "61"
-    proposal = docx_text(btv.get(f"/reviews/{review}/proposal.docx").data)
-    assert "TỜ TRÌNH" in proposal and "Số: 61-TTr/TĐTN-TCKT" in proposal
+    data = btv.get(f"/reviews/{review}/proposal.docx").data
+    document = Document(BytesIO(data))
+    assert_official_page(document)
+    assert_header_block(document, "Số: 61-TTr/TĐTN-TCKT", "Trà Vinh, ngày 03 tháng 12 năm 2021")
+    signer = [p.text for p in document.tables[-1].rows[0].cells[1].paragraphs]
+    assert signer[:2] == ["TM. BAN TỔ CHỨC – KIỂM TRA", "PHÓ TRƯỞNG BAN"]
+    assert signer[2:6] == [""] * 4 and signer[6] == "Lâm Thị Mỹ Linh"
+    proposal = docx_text(data)
+    assert "TỜ TRÌNH" in proposal and "Kính gửi: Ban Thường vụ Tỉnh đoàn." in proposal
     assert title in proposal and "Huyện đoàn Càng Long" in proposal
     assert "ngày 03 tháng 12 năm 2021" in proposal
     awards = docx_text(btv.get(f"/reviews/{review}/awards.docx").data)
@@ -358,3 +367,30 @@ def test_another_unit_replicates_a_recognised_model_keeping_the_link(app, client
         assert adopted.lead_unit_id == cauke
         adopted_id = adopted.id
     assert f"của {origin_unit}" in client.get(f"/initiatives/{adopted_id}").text
+
+
+# ---- told what to do next ----
+
+def test_evaluators_and_the_committee_find_their_part_on_their_home(app, login_as, scoring):
+    phongtrao = login_as("phongtrao", test_client=app.test_client())
+    with app.app_context():
+        owed = count(Scorecard, Scorecard.review_id == scoring["review"], Scorecard.scored_at.is_(None),
+                     Scorecard.evaluator_id.in_(db.select(Evaluator.id).where(
+                         Evaluator.unit_id == unit_id("phongtrao"))))
+    assert f"Chấm điểm {owed} mô hình: hạn 10/12/2021" in phongtrao.get("/").text
+    score(phongtrao, scoring["phongtrao"], scoring["criteria"], ("50", "30"))
+    assert f"Chấm điểm {owed - 1} mô hình: hạn 10/12/2021" in phongtrao.get("/").text
+    canglong = login_as("canglong", test_client=app.test_client())
+    assert "Chấm điểm" not in canglong.get("/").text  # a scored unit has nothing to score
+    board = login_as("tckt", test_client=app.test_client())
+    board.post(f"/reviews/{scoring['review']}/close", data={"version": "1"})
+    with app.app_context():
+        registration_id = db.session.get(Scorecard, scoring["phongtrao"]).registration_id
+    board.post(f"/reviews/{scoring['review']}/recognitions", data={"registrations": [str(registration_id)],
+                                                                    "version": "2"})
+    board.post(f"/reviews/{scoring['review']}/propose", data={"number": "61", "issued_on": "2021-12-03",
+                                                               "signer_title": "Trưởng ban",
+                                                               "signer_name": "Lâm Thị Mỹ Linh", "version": "3"})
+    btv = login_as("btv", test_client=app.test_client())
+    assert "Duyệt đề nghị khen thưởng" in btv.get("/").text
+    assert "Chấm điểm" not in phongtrao.get("/").text  # closed: nothing left to score

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from html.parser import HTMLParser
+from io import BytesIO
 
 import pytest
 
 from tests import bad_inputs as bad
-from tests.authz_support import make_world
+from tests.authz_support import make_world, small_jpeg
 from tests.conftest import HX
 
 WORLD: list = []
@@ -106,6 +107,11 @@ def forms(ids: dict) -> dict[str, dict]:
             actor="canglong", url=f"/initiatives/{ids['road_initiative']}/roads/new",
             fields=["name", "commune", "note"], base={"name": "Đường", "commune": "Xã", "status": "building"},
             show=[("cauke", f"/initiatives/{ids['road_initiative']}", None)]),
+        "photo note": dict(
+            actor="canglong", url=f"/houses/{ids['house']}/evidence", fields=["note"],
+            base=lambda: {"photo": (BytesIO(small_jpeg()), "ảnh.jpg")},  # a posted file is read once
+            show=[("cauke", f"/houses/{ids['house']}/evidence", None),
+                  ("canglong", f"/houses/{ids['house']}/edit", None)]),
         "progress note": dict(
             actor="canglong", url=f"/targets/{ids['target']}/progress", fields=[f"t{ids['target']}-note"],
             base={f"t{ids['target']}-recorded_on": "2021-08-01", f"t{ids['target']}-amount": "1.000"},

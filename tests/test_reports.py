@@ -365,8 +365,15 @@ def clear_sample_progress():
     from danvan.orm import Allocation, House, Initiative, ProgressEntry, Recipient, Road, Target
     from danvan.orm.plan import initiative_coordinator
 
+    from danvan.orm import (Commendation, Evaluator, Evidence, Recognition, Registration, Review, ReviewCriterion,
+                            Scorecard, ScorePoint)
+
     own = db.select(Initiative.id).join(Plan).where(Plan.parent_plan_id.is_not(None))
     own_plans = db.select(Plan.id).where(Plan.parent_plan_id.is_not(None))
+    # The demo's thi đua and photos stand on the sample mô hình and houses: they go first.
+    for model in (Evidence, Recognition, ScorePoint, Scorecard, Commendation, Evaluator, ReviewCriterion, Review,
+                  Registration):
+        db.session.execute(db.delete(model))
     db.session.execute(db.delete(Recipient).where(Recipient.plan_id.in_(own_plans)))
     for model in (ProgressEntry, House, Road, Allocation):
         db.session.execute(db.delete(model))

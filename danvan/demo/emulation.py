@@ -136,6 +136,7 @@ def _awards(review: Review, users: dict[str, User]) -> None:
                 created_by_id=users["tckt"].id))
         review.status, review.proposal_number, review.proposal_issued_on = (
             ReviewStatus.APPROVED, "52", date(2021, 12, 2))
+        review.proposal_signer_title, review.proposal_signer_name = "TRƯỞNG BAN", "Lâm Thị Mỹ Linh"
         review.approved_at = clock.utcnow()
         review.approved_by_id = db.session.scalar(db.select(User.id).where(User.username == "btv"))
         db.session.flush()  # stamped now, on the pinned day

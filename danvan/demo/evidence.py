@@ -12,9 +12,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from danvan.evidence.images import process
-from danvan.evidence.queries import ties
+from danvan.evidence.queries import new_evidence
 from danvan.extensions import db
-from danvan.orm import Evidence, House, Road, Unit, User, WorkStatus
+from danvan.orm import Evidence, House, Road, User, WorkStatus
 
 SAMPLE = "dữ liệu mẫu"
 # A system font with Vietnamese letters, where there is one (Debian: fonts-dejavu-core).
@@ -39,7 +39,7 @@ def load() -> None:
         user = db.session.scalar(db.select(User).where(User.username == username))
         model = House if what == "house" else Road
         subject = db.session.scalars(
-            db.select(model).join(Unit).where(model.unit_id == user.unit_id, model.status == WorkStatus.DONE)
+            db.select(model).where(model.unit_id == user.unit_id, model.status == WorkStatus.DONE)
             .order_by(model.id)).all()[index]
         day = subject.handed_over_on if what == "house" else subject.completed_on
         place = subject.commune
@@ -48,12 +48,9 @@ def load() -> None:
         photo = process(picture)
         # Added on the day it happened, in the morning (10:00 in Vietnam).
         at = datetime.combine(day, time(3))
-        evidence = Evidence(
-            **ties(subject), note=note, photo=photo.data, thumb=photo.thumb, digest=photo.digest,
-            width=photo.width, height=photo.height, photo_bytes=len(photo.data), thumb_width=photo.thumb_width,
-            thumb_height=photo.thumb_height, thumb_bytes=len(photo.thumb), source_format=photo.source_format,
-            source_bytes=photo.source_bytes, created_at=at, created_by_id=user.id)
+        evidence = new_evidence(subject, photo, note, created_at=at, created_by_id=user.id)
         db.session.add(evidence)
+    db.session.flush()
 
 
 def _font(size: int):

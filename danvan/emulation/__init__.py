@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("emulation", __name__)
 
-from danvan.emulation import awards, registrations, reviews  # noqa: E402,F401
+from danvan.emulation import awards, registrations, reviews  # noqa: F401

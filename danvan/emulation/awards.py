@@ -7,7 +7,14 @@ from __future__ import annotations
 from flask import abort, url_for
 from flask_login import current_user
 
-from danvan.access import Access, access, can_approve_awards, can_read_results, can_run_reviews, sees_open_scores
+from danvan.access import (
+    Access,
+    access,
+    can_approve_awards,
+    can_read_results,
+    can_run_reviews,
+    sees_open_scores,
+)
 from danvan.emulation import bp, exports
 from danvan.emulation.forms import CommendationForm, DecideForm, ProposeForm, RecognitionForm
 from danvan.emulation.page import active_commendations, refuse, review_context, seen_version, unit_choices
@@ -30,8 +37,9 @@ PAGE = "emulation/review.html"
 CHANGED = "Đợt đánh giá vừa được người khác thay đổi. Tải lại trang để xem rồi làm lại."
 
 
-def _page_url(review: Review, anchor: str = "") -> str:
-    return url_for("emulation.review", review_id=review.id) + anchor
+def _page_url(review: Review) -> str:
+    # No #anchor: htmx's HX-Redirect to the page's own URL plus an anchor would only scroll, not reload.
+    return url_for("emulation.review", review_id=review.id)
 
 
 def _for_board(review_id: int) -> Review:
@@ -66,7 +74,7 @@ def recognise(review_id: int):
         recognition.position = order.index(recognition.registration_id)
     record_change(current_user, "recognise", "review", review.id, registrations=sorted(chosen))
     db.session.commit()
-    return after_write(_page_url(review, "#khen-thuong"), f"Đã chọn {len(chosen)} mô hình tiêu biểu.")
+    return after_write(_page_url(review), f"Đã chọn {len(chosen)} mô hình tiêu biểu.")
 
 
 @bp.post("/reviews/<id:review_id>/commendations")
@@ -94,7 +102,7 @@ def commend(review_id: int):
                   kind=commendation.kind, award=commendation.award, unit=commendation.unit_id,
                   person=commendation.person_name)
     db.session.commit()
-    return after_write(_page_url(review, "#khen-thuong"), "Đã thêm đề nghị khen thưởng.")
+    return after_write(_page_url(review), "Đã thêm đề nghị khen thưởng.")
 
 
 @bp.post("/commendations/<id:commendation_id>/withdraw")
@@ -110,7 +118,7 @@ def withdraw_commendation(commendation_id: int):
     commendation.withdrawn_at = utcnow()
     record_change(current_user, "withdraw", "commendation", commendation.id, review=review.id)
     db.session.commit()
-    return after_write(_page_url(review, "#khen-thuong"), "Đã rút đề nghị khen thưởng.")
+    return after_write(_page_url(review), "Đã rút đề nghị khen thưởng.")
 
 
 @bp.post("/reviews/<id:review_id>/propose")
@@ -130,10 +138,11 @@ def propose(review_id: int):
         return refuse(review, CHANGED)
     review.status = ReviewStatus.PROPOSED
     review.proposal_number, review.proposal_issued_on = form.number.data, form.issued_on.data
+    review.proposal_signer_title, review.proposal_signer_name = form.signer_title.data.upper(), form.signer_name.data
     record_change(current_user, "propose", "review", review.id, number=review.proposal_number,
-                  issued_on=review.proposal_issued_on)
+                  issued_on=review.proposal_issued_on, signer=review.proposal_signer_name)
     db.session.commit()
-    return after_write(_page_url(review, "#khen-thuong"), "Đã trình Ban Thường vụ duyệt khen thưởng.")
+    return after_write(_page_url(review), "Đã trình Ban Thường vụ duyệt khen thưởng.")
 
 
 @bp.post("/reviews/<id:review_id>/decide")
@@ -154,7 +163,7 @@ def decide(review_id: int):
         message = "Đã trả lại tờ trình cho Ban Tổ chức – Kiểm tra."
     record_change(current_user, form.action.data, "review", review.id)
     db.session.commit()
-    return after_write(_page_url(review, "#khen-thuong"), message)
+    return after_write(_page_url(review), message)
 
 
 def _for_files(review_id: int) -> Review:

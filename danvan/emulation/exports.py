@@ -7,8 +7,8 @@ from io import BytesIO
 from openpyxl import Workbook
 
 from danvan import word
-from danvan.formatting import date_line, format_date, format_datetime
 from danvan.emulation.queries import saved_scorecards
+from danvan.formatting import date_line, format_date, format_datetime
 from danvan.orm import Award, CommendationKind, Review
 from danvan.reports.exports import document_number, plain_text, style_sheet
 
@@ -23,6 +23,12 @@ def _summary(review: Review) -> str:
 
 def _active(review: Review):
     return [c for c in review.commendations if c.withdrawn_at is None]
+
+
+def _board(plan) -> str:
+    """The proposing board as it signs: "BAN TỔ CHỨC – KIỂM TRA" (the plan's standing unit, no "Tỉnh đoàn")."""
+    name = plan.standing_unit.name if plan.standing_unit else "Ban Tổ chức – Kiểm tra"
+    return name.removesuffix(" Tỉnh đoàn").upper()
 
 
 def proposal_number(review: Review) -> str:
@@ -42,10 +48,10 @@ def proposal_docx(review: Review, ranked) -> bytes:
     issued = f" ngày {format_date(plan.issued_on)}" if plan.issued_on else ""
     word.paragraph(document, f"Căn cứ Kế hoạch số {plan.code}{issued} của Ban Thường vụ Tỉnh đoàn về {plan.title};")
     scored = sum(1 for r in ranked if r.scored)
+    board = plan.standing_unit.name if plan.standing_unit else "Ban Tổ chức – Kiểm tra Tỉnh đoàn"
     word.paragraph(document, f"Căn cứ kết quả {review.title[0].lower() + review.title[1:]} ({len(ranked)} mô hình "
                    f"đăng ký, {scored} mô hình đã được chấm điểm theo {len(review.criteria)} tiêu chí, tối đa "
-                   f"{review.max_points} điểm), Ban Tổ chức – Kiểm tra Tỉnh đoàn kính trình Ban Thường vụ Tỉnh "
-                   "đoàn xem xét:")
+                   f"{review.max_points} điểm), {board} kính trình Ban Thường vụ Tỉnh đoàn xem xét:")
     number = 1
     if review.recognitions:
         word.heading(document, f"{number}. Công nhận {len(review.recognitions):02d} mô hình “Dân vận khéo” tiêu biểu")
@@ -73,7 +79,8 @@ def proposal_docx(review: Review, ranked) -> bytes:
                            f"trào thi đua “Dân vận khéo” năm {plan.year}.")
         word.paragraph(document, "(Có danh sách kèm theo)", italic=True, align=word.CENTER)
     word.paragraph(document, "Kính trình Ban Thường vụ Tỉnh đoàn xem xét, quyết định./.")
-    word.signature_block(document, ["Như trên;", "Lưu: VT, TCKT."], "TM. BAN TỔ CHỨC – KIỂM TRA", "TRƯỞNG BAN", "")
+    word.signature_block(document, ["Như trên;", "Lưu: VT, TCKT."], f"TM. {_board(plan)}",
+                         review.proposal_signer_title or "TRƯỞNG BAN", review.proposal_signer_name)
     return word.to_bytes(document)
 
 

@@ -9,13 +9,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from danvan.forms import (
+    REQUIRED,
     AmountField,
     CheckboxesField,
     ChoiceField,
     DateField,
     FlaskForm,
     LongTextField,
-    REQUIRED,
     TextField,
     ValidationError,
     optional_text,
@@ -121,6 +121,8 @@ class CommendationForm(FlaskForm):
 class ProposeForm(FlaskForm):
     number = TextField("Số tờ trình", required(20))
     issued_on = DateField("Ngày ban hành", [InputRequired("Vui lòng nhập ngày.")])
+    signer_title = TextField("Chức vụ người ký", required(120), default="TRƯỞNG BAN")
+    signer_name = TextField("Người ký", required(120))
     version = HiddenField()
 
     def validate_number(self, field):

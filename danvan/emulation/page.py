@@ -38,7 +38,8 @@ def awards_context(review: Review, results, **forms) -> dict:
     commendation_form.unit_id.choices = unit_choices(review)
     propose_form = forms.get("propose_form") or ProposeForm(
         formdata=None, number=review.proposal_number, version=review.version,
-        issued_on=review.proposal_issued_on or default_day(review.plan.year))
+        issued_on=review.proposal_issued_on or default_day(review.plan.year),
+        signer_title=review.proposal_signer_title or "TRƯỞNG BAN", signer_name=review.proposal_signer_name)
     return dict(
         recognised=recognised, commendations=active_commendations(review),
         recognition_form=recognition_form, commendation_form=commendation_form, propose_form=propose_form,

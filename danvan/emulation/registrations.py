@@ -15,6 +15,7 @@ from danvan.emulation.queries import (
     registrations_of,
 )
 from danvan.extensions import db
+from danvan.plan.queries import receiving_unit_ids
 from danvan.orm import (
     LOCAL_UNION_KINDS,
     Registration,
@@ -47,9 +48,10 @@ def index(plan_id: int):
     plan = get_province_plan(plan_id)
     registrations = registrations_of(plan)
     registered = {r.unit_id for r in registrations}
-    missing = [u for u in db.session.scalars(
-        db.select(Unit).where(Unit.kind.in_(LOCAL_UNION_KINDS), Unit.closed_on.is_(None)).order_by(Unit.position))
-        if u.id not in registered]
+    # The district and affiliated unions the plan gave work to (not today's tree: the page is the year's).
+    missing = list(db.session.scalars(
+        db.select(Unit).where(Unit.id.in_(receiving_unit_ids(plan) - registered), Unit.kind.in_(LOCAL_UNION_KINDS))
+        .order_by(Unit.position)))
     reviews = list(db.session.scalars(db.select(Review).where(Review.plan_id == plan.id).order_by(Review.id.desc())))
     return render_page(
         "emulation/index.html", "main", plan=plan, fields=by_field(registrations), missing=missing,

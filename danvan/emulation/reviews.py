@@ -19,6 +19,7 @@ from danvan.emulation import bp
 from danvan.emulation.forms import DEFAULT_CRITERIA, WEIGHT_MAX, OpenReviewForm, StepForm, scorecard_form
 from danvan.emulation.page import refuse, review_context, seen_version
 from danvan.emulation.queries import get_province_plan, get_review, get_scorecard, registrations_of
+from danvan.evidence.queries import unit_photos
 from danvan.extensions import db
 from danvan.models import rollup
 from danvan.models.queries import amount_text, default_day
@@ -26,8 +27,8 @@ from danvan.orm import (
     Evaluator,
     House,
     PeriodKind,
-    ReviewCriterion,
     Review,
+    ReviewCriterion,
     ReviewStatus,
     Road,
     Scorecard,
@@ -40,7 +41,6 @@ from danvan.orm import (
     record_change,
     utcnow,
 )
-from danvan.evidence.queries import unit_photos
 from danvan.web import after_write, form_error, render_page
 
 # Who can be an evaluating board: the boards and the standing committee of the province union.

@@ -1,7 +1,7 @@
-"""Minh chứng: photos with a short note on a unit's mô hình, charity houses, youth roads and checklist items."""
+"""Minh chứng: photos with a short note of a unit's mô hình, charity houses, youth roads, checklist items."""
 
 from flask import Blueprint
 
 bp = Blueprint("evidence", __name__)
 
-from danvan.evidence import routes  # noqa: E402,F401
+from danvan.evidence import routes  # noqa: F401

@@ -87,7 +87,7 @@ def process(upload: bytes, keep_place: bool = False) -> Photo:
     if image.width * image.height > MAX_PIXELS:
         raise Refused(TOO_MANY_PIXELS)
     try:
-        if source_format == "JPEG":
+        if source_format in ("JPEG", "MPO"):  # MPO: a camera's JPEG with a second picture in it
             # libjpeg decodes at 1/2, 1/4 or 1/8 scale: a 12 MP photo never fills 36 MB of memory.
             image.draft("RGB", (LONG_SIDE, LONG_SIDE))
         image.load()

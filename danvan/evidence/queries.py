@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 
 from danvan.access import Rule, require
+from danvan.evidence.images import Photo
 from danvan.extensions import db
 from danvan.orm import ChecklistItem, Evidence, EvidenceSubject, House, Road
 
@@ -43,9 +44,21 @@ def ties(subject) -> dict:
         return {"subject": kind, column: subject.id, "initiative_id": subject.initiative_id,
                 "unit_id": subject.unit_id}
     if isinstance(subject, ChecklistItem):
-        return {"subject": EvidenceSubject.ITEM, "checklist_item_id": subject.id, "unit_id": subject.task.unit_id}
+        return {"subject": EvidenceSubject.ITEM, "checklist_item_id": subject.id,
+                "unit_id": subject.task.unit_id}
     # A photo of the mô hình as a whole belongs to the unit that adds it (its lead or a sharing unit).
-    return {"subject": EvidenceSubject.INITIATIVE, "initiative_id": subject.id, "unit_id": current_user.unit_id}
+    return {"subject": EvidenceSubject.INITIATIVE, "initiative_id": subject.id,
+            "unit_id": current_user.unit_id}
+
+
+def new_evidence(subject, photo: Photo, note: str, **stamps) -> Evidence:
+    """A new row for a processed photo of `subject` (stamps: created_by_id, created_at)."""
+    return Evidence(
+        **ties(subject), note=note, photo=photo.data, thumb=photo.thumb, digest=photo.digest,
+        width=photo.width, height=photo.height, photo_bytes=len(photo.data), thumb_width=photo.thumb_width,
+        thumb_height=photo.thumb_height, thumb_bytes=len(photo.thumb), source_format=photo.source_format,
+        source_bytes=photo.source_bytes, latitude=photo.latitude, longitude=photo.longitude,
+        taken_on=photo.taken_on, **stamps)
 
 
 def get_evidence(evidence_id: int, may: Rule | None = None) -> Evidence:
@@ -144,11 +157,22 @@ class LazyCounts(dict):
 
     def __missing__(self, key: int) -> int:
         if self._load is not None:
-            self.update(self._load())
-            self._load = None
+            self.fill(self._load())
             if key in self:
                 return self[key]
         return 0
+
+    def fill(self, counts: dict[int, int]) -> None:
+        """Take counts read along with something else: no query of their own then."""
+        self.update(counts)
+        self._load = None
+
+
+def item_photo_count():
+    """The photos of the checklist item of the row, as a column of a query of items."""
+    return (db.select(func.count()).where(Evidence.checklist_item_id == ChecklistItem.id,
+                                          Evidence.removed_at.is_(None))
+            .correlate(ChecklistItem).scalar_subquery())
 
 
 def item_photo_counts(task_ids: list[int]) -> LazyCounts:

@@ -18,10 +18,11 @@ from danvan.checklist import queries as checklist_queries
 from danvan.database import write_transaction
 from danvan.evidence import bp, images
 from danvan.evidence.forms import ACCEPT, NOTE_MAX, EvidenceForm
-from danvan.evidence.queries import get_evidence, image_of, photos_page, ties
+from danvan.evidence.queries import get_evidence, image_of, new_evidence, photos_page
 from danvan.extensions import db
 from danvan.models import queries as models_queries
 from danvan.orm import Evidence, House, Initiative, Road, record_change, utcnow
+from danvan.text import small_id
 from danvan.web import accepts_body, after_write, body_too_large, form_error, render_page
 
 PAGE = "evidence/photos.html"
@@ -29,6 +30,7 @@ PAGE = "evidence/photos.html"
 BODY_LIMIT = images.MAX_UPLOAD_BYTES + 64 * 1024
 # The bytes of an id never change (a new upload is a new id): a browser keeps them for a year.
 IMAGE_CACHE = "private, max-age=31536000, immutable"
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ KINDS = {
                        lambda i: i.title),
     # Only reading the item: the task's lock is for ticks and edits of the list.
     "item": Kind(lambda i, may: checklist_queries.get_item(i, may, lock=False),
-                 lambda item: url_for("checklist.unit", unit_id=item.task.unit_id, _anchor=f"item-{item.id}"),
+                 lambda item: url_for("checklist.unit", unit_id=item.task.unit_id,
+                                      year=item.task.assignment.plan.year, _anchor=f"item-{item.id}"),
                  lambda item: f"Việc cần làm: {item.text}"),
 }
 
@@ -67,15 +70,17 @@ def may_add(user, subject) -> bool:
 
 def _page(kind: str, subject, form=None, refused: bool = False, status: int = 200):
     """The subject's photos, newest first, a page at a time, and the upload form for who may add."""
-    unit_id = request.args.get("unit", type=int) if kind == "initiative" else None
-    page = photos_page(kind, subject.id, request.args.get("page", 1, type=int), unit_id)
-    adding = may_add(current_user, subject)
-    context = dict(
-        kind=kind, subject=subject, title=KINDS[kind].title(subject), back_url=KINDS[kind].page_url(subject),
-        page=page, unit_id=unit_id, list_endpoint=f"evidence.{kind}_photos", form=form or EvidenceForm(formdata=None), adding=adding,
-        add_url=url_for(f"evidence.{kind}_add", subject_id=subject.id) if adding else None,
-        accept=ACCEPT, note_max=NOTE_MAX, can_remove=lambda e: can_remove_evidence(current_user, e),
-    )
+    unit_id = (small_id(request.args.get("unit")) or None) if kind == "initiative" else None
+    # Any page number is a page (an empty one past the end), never an overflow of OFFSET.
+    page = photos_page(kind, subject.id, min(small_id(request.args.get("page")) or 1, MAX_PAGE), unit_id)
+    context = {
+        "kind": kind, "subject": subject, "title": KINDS[kind].title(subject),
+        "back_url": KINDS[kind].page_url(subject), "page": page, "unit_id": unit_id,
+        "list_endpoint": f"evidence.{kind}_photos", "form": form or EvidenceForm(formdata=None),
+        "add_url": (url_for(f"evidence.{kind}_add", subject_id=subject.id)
+                    if may_add(current_user, subject) else None),
+        "accept": ACCEPT, "note_max": NOTE_MAX, "can_remove": lambda e: can_remove_evidence(current_user, e),
+    }
     if refused:
         return form_error(PAGE, "form", status=status, **context)
     return render_page(PAGE, "photos", **context)
@@ -102,12 +107,7 @@ def _add(kind: str, subject_id: int):
             form.photo.errors.append(str(refusal))
     if photo is None:
         return _page(kind, subject, form, refused=True)
-    evidence = Evidence(
-        **ties(subject), note=form.note.data, photo=photo.data, thumb=photo.thumb, digest=photo.digest,
-        width=photo.width, height=photo.height, photo_bytes=len(photo.data), thumb_width=photo.thumb_width,
-        thumb_height=photo.thumb_height, thumb_bytes=len(photo.thumb), source_format=photo.source_format,
-        source_bytes=photo.source_bytes, latitude=photo.latitude, longitude=photo.longitude,
-        taken_on=photo.taken_on, created_by_id=current_user.id)
+    evidence = new_evidence(subject, photo, form.note.data, created_by_id=current_user.id)
     with write_transaction():
         db.session.add(evidence)
         db.session.flush()

@@ -3,7 +3,8 @@
 One list per home page; each line says what and why in a few words and links to the place to act.
 A unit sees what is returned, reminded, late or due; the organisation board what waits for it;
 a lead board who is behind on its mô hình; the standing committee what waits for its signature.
-A fixed number of queries whatever the size of the province (S3).
+An evaluator sees the scorecards it still owes. A fixed number of queries whatever the size of the
+province (S3).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from danvan.orm import (
     OPEN_STATES,
     Acknowledgement,
     Assignment,
+    Evaluator,
     CompiledReport,
     House,
     Initiative,
@@ -36,7 +38,11 @@ from danvan.orm import (
     Report,
     ReportingPeriod,
     ReportStatus,
+    Registration,
+    Review,
+    ReviewStatus,
     Road,
+    Scorecard,
     Task,
     TaskComment,
     Unit,
@@ -255,9 +261,26 @@ def lead_todos(unit: Unit, plan: Plan) -> list[Todo]:
 
 def leadership_todos() -> list[Todo]:
     """The standing committee's: province plans waiting for its signature."""
-    return [Todo(SIGN, f"Ký ban hành Kế hoạch {p.code}", url_for("plan.document", plan_id=p.id), p.title)
-            for p in db.session.scalars(db.select(Plan).where(Plan.status == PlanStatus.PENDING,
-                                                              Plan.parent_plan_id.is_(None)))]
+    todos = [Todo(SIGN, f"Ký ban hành Kế hoạch {p.code}", url_for("plan.document", plan_id=p.id), p.title)
+             for p in db.session.scalars(db.select(Plan).where(Plan.status == PlanStatus.PENDING,
+                                                               Plan.parent_plan_id.is_(None)))]
+    return todos + [Todo(SIGN, "Duyệt đề nghị khen thưởng", url_for("emulation.review", review_id=r.id), r.title)
+                    for r in db.session.scalars(db.select(Review).where(Review.status == ReviewStatus.PROPOSED))]
+
+
+def scoring_todos(user: User) -> list[Todo]:
+    """An evaluator's unscored scorecards of open reviews (its board's, or its own as a named one)."""
+    rows = db.session.execute(
+        db.select(Review.id, Review.title, Review.scores_due_on, func.count(Scorecard.id))
+        .join(Scorecard, Scorecard.review_id == Review.id).join(Evaluator, Scorecard.evaluator_id == Evaluator.id)
+        .join(Registration, Scorecard.registration_id == Registration.id)
+        .where(Review.status == ReviewStatus.OPEN, Scorecard.scored_at.is_(None),
+               (Evaluator.unit_id == user.unit_id) | (Evaluator.user_id == user.id),
+               Registration.unit_id != user.unit_id)
+        .group_by(Review.id, Review.title, Review.scores_due_on)).all()
+    today = clock.today()
+    return [Todo(LATE if due < today else DUE, f"Chấm điểm {n} mô hình: hạn {format_date(due)}",
+                 url_for("emulation.review", review_id=review_id), title) for review_id, title, due, n in rows]
 
 
 def todos_for(user: User, plan: Plan | None) -> list[Todo]:
@@ -272,4 +295,5 @@ def todos_for(user: User, plan: Plan | None) -> list[Todo]:
         todos += lead_todos(unit, plan)
     if is_leadership(user) or user.is_admin:
         todos += leadership_todos()
+    todos += scoring_todos(user)
     return sorted(todos, key=lambda t: t.rank)

@@ -82,6 +82,9 @@ class Review(db.Model):
     # The Tờ trình's number and date of issue: the board's choice, as for the compiled report.
     proposal_number: Mapped[str] = mapped_column(String(20), default="")
     proposal_issued_on: Mapped[date | None]
+    # Who signs the Tờ trình for the organisation board (its head or deputy), as the board types it.
+    proposal_signer_title: Mapped[str] = mapped_column(String(120), default="")
+    proposal_signer_name: Mapped[str] = mapped_column(String(120), default="")
     # Travels in the workflow forms: a step taken from an older page is refused, not applied twice.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -171,7 +171,9 @@ class Initiative(db.Model):
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Nhân rộng: the recognised mô hình of another unit this one was adopted from (danvan/emulation).
-    replicated_from_id: Mapped[int | None] = mapped_column(ForeignKey("recognition.id"))
+    # use_alter: the link closes a cycle (initiative → recognition → registration → initiative).
+    replicated_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recognition.id", use_alter=True, name="fk_initiative_replicated_from"))
 
     plan: Mapped[Plan] = relationship(back_populates="initiatives")
     lead_unit: Mapped[Unit] = relationship()

@@ -7,9 +7,8 @@ Create Date: 2026-12-03 13:00:00
 The photos live in the database beside their rows (re-encoded, ≤ 1.280 px, and a thumbnail of
 ≤ 15.000 bytes): one backup holds everything, and a row never points at a missing file.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0013"
 down_revision = "0012"

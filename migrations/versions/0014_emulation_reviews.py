@@ -5,9 +5,8 @@ Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-03 14:00:00
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0014"
 down_revision = "0013"
@@ -53,6 +52,8 @@ def upgrade():
         sa.Column("approved_by_id", sa.Integer(), sa.ForeignKey("user.id"), nullable=True),
         sa.Column("proposal_number", sa.String(length=20), nullable=False),
         sa.Column("proposal_issued_on", sa.Date(), nullable=True),
+        sa.Column("proposal_signer_title", sa.String(length=120), nullable=False),
+        sa.Column("proposal_signer_name", sa.String(length=120), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
