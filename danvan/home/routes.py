@@ -62,7 +62,7 @@ def index():
     ).all()
     overview = unit_overview(unit)
     shares = my_shares(unit)
-    todos = todos_for(current_user, current)
+    todos = todos_for(current_user, current, shares)
     return render_template(
         "home/index.html", unit=unit, plans=plans, **overview,
         counts=counts(t.id for t in overview["tasks"]),

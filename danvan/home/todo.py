@@ -94,7 +94,8 @@ def previous_visit(user: User) -> datetime | None:
         .order_by(LoginSession.created_at.desc()).limit(1))
 
 
-def unit_todos(user: User, unit: Unit, plan: Plan | None) -> list[Todo]:
+def unit_todos(user: User, unit: Unit, plan: Plan | None,
+               shares: list[rollup.UnitProgress] | None = None) -> list[Todo]:
     """A unit's own: returned, reminded, late or due reports; overdue items; new comments; quiet shares."""
     today = clock.today()
     todos: list[Todo] = []
@@ -124,7 +125,7 @@ def unit_todos(user: User, unit: Unit, plan: Plan | None) -> list[Todo]:
                           f"Gửi {format_date(reminder.created_at)}", reminder=reminder))
     if plan is not None:
         todos += _checklist_todos(user, unit, plan)
-        todos += _quiet_shares(unit, plan, today)
+        todos += _quiet_shares(unit, plan, today, shares)
     return todos
 
 
@@ -163,12 +164,17 @@ def quarter_start(day: date) -> date:
     return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
 
 
-def _quiet_shares(unit: Unit, plan: Plan, today: date) -> list[Todo]:
-    """The unit's shares of typed targets with no result recorded this quarter (within the plan year)."""
+def _quiet_shares(unit: Unit, plan: Plan, today: date, progress: list[rollup.UnitProgress] | None) -> list[Todo]:
+    """The unit's shares of typed targets with no result recorded this quarter (within the plan year).
+
+    `progress` is the unit's progress on every plan when the caller has it (the home page does).
+    """
     if today.year != plan.year:
         return []
-    shares = [p for p in rollup.unit_progress(unit.id, plan_ids=[plan.id])
-              if p.share and p.source == rollup.Source.ENTRIES and p.actual < p.share]
+    if progress is None:
+        progress = rollup.unit_progress(unit.id, plan_ids=[plan.id])
+    shares = [p for p in progress if p.initiative.plan_id == plan.id
+              and p.share and p.source == rollup.Source.ENTRIES and p.actual < p.share]
     if not shares:
         return []
     recorded = set(db.session.scalars(
@@ -283,12 +289,15 @@ def scoring_todos(user: User) -> list[Todo]:
                  url_for("emulation.review", review_id=review_id), title) for review_id, title, due, n in rows]
 
 
-def todos_for(user: User, plan: Plan | None) -> list[Todo]:
-    """Everything the account must do now, most urgent first ([] when there is nothing)."""
+def todos_for(user: User, plan: Plan | None, shares: list[rollup.UnitProgress] | None = None) -> list[Todo]:
+    """Everything the account must do now, most urgent first ([] when there is nothing).
+
+    `shares`: the unit's progress on every plan (`rollup.my_shares`), when the caller has it.
+    """
     unit = user.unit
     if is_read_only(user):
         return []
-    todos = unit_todos(user, unit, plan)
+    todos = unit_todos(user, unit, plan, shares)
     if plan is not None and can_review_reports(user, plan):
         todos += board_todos(plan)
     if plan is not None:

@@ -61,3 +61,12 @@ def log_in(page, base_url: str, username: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("button")
     page.wait_for_url(f"{base_url}/")
+
+
+def slow_link(context, page, latency_ms: int = 400, bytes_per_second: int = 50_000) -> None:
+    """Put one page on a weak mobile link (H-3GEM's 400 ms, 400 kbit/s both ways, by default)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": latency_ms, "downloadThroughput": bytes_per_second,
+        "uploadThroughput": bytes_per_second})

@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 from danvan.extensions import db
 from danvan.orm import Assignment, ChecklistItem, Task
 from tests.conftest import make_app
-from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.conftest import PHONE, log_in, slow_link
 
 pytestmark = pytest.mark.e2e
 
@@ -113,10 +113,7 @@ def test_tick_control_is_disabled_while_in_flight_and_a_double_tap_ticks_once(br
         page = phone.new_page()
         log_in(page, base, "phongtrao")
         page.goto(f"{base}/checklist")
-        cdp = phone.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", {
-            "offline": False, "latency": 400, "downloadThroughput": 50000, "uploadThroughput": 50000})
+        slow_link(phone, page)
         button = page.locator(f"#item-{first} button.tick")
         button.click()
         assert page.locator(f"#item-{first} button.tick[disabled]").count() == 1

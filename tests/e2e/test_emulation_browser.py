@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from danvan.extensions import db
 from danvan.orm import House, Initiative, Unit
 from tests.conftest import make_app
-from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.conftest import PHONE, log_in, slow_link
 
 pytestmark = pytest.mark.e2e
 HOUSES = "Mô hình vận động kinh phí xây dựng Nhà Nhân ái"
@@ -72,10 +72,7 @@ def test_a_year_of_thi_dua_from_a_photo_to_the_approved_proposal(browser, live_s
         page = district.new_page()
         log_in(page, base, "canglong")
         page.goto(f"{base}/houses/{house_id}/edit")
-        cdp = district.new_cdp_session(page)
-        cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", {
-            "offline": False, "latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000})
+        slow_link(district, page)
         page.get_by_role("link", name="Thêm ảnh").click()
         page.set_input_files("#photo", _photo(tmp_path / "ban-giao.jpg"))
         page.fill("#note", f"Bàn giao nhà cho {beneficiary}")
