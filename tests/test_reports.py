@@ -362,11 +362,25 @@ def test_review_fragment_and_page(app, client, login_as):
 
 def clear_sample_progress():
     """Remove the demo's sample progress and own plans, so the numbers below are all there is."""
-    from danvan.orm import Allocation, House, Initiative, ProgressEntry, Recipient, Road, Target
+    from danvan.orm import (
+        Allocation,
+        Commendation,
+        Evaluator,
+        Evidence,
+        House,
+        Initiative,
+        ProgressEntry,
+        Recipient,
+        Recognition,
+        Registration,
+        Review,
+        ReviewCriterion,
+        Road,
+        Scorecard,
+        ScorePoint,
+        Target,
+    )
     from danvan.orm.plan import initiative_coordinator
-
-    from danvan.orm import (Commendation, Evaluator, Evidence, Recognition, Registration, Review, ReviewCriterion,
-                            Scorecard, ScorePoint)
 
     own = db.select(Initiative.id).join(Plan).where(Plan.parent_plan_id.is_not(None))
     own_plans = db.select(Plan.id).where(Plan.parent_plan_id.is_not(None))
@@ -760,7 +774,7 @@ def _checklist_page_counts(client, app, unit_id: int) -> tuple[int, int, int, in
     page = client.get(f"/units/{unit_id}/checklist").text
     items_done = items = tasks_done = 0
     for task_id in task_ids:
-        counter = re.search(rf'<div id="count-{task_id}" class="count">(.*?)</div>', page, re.S).group(1)
+        counter = re.search(rf'<div id="count-{task_id}" class="count">(.*?)</div>', page, re.DOTALL).group(1)
         done, total = map(int, re.search(r"<b>(\d+)/(\d+)</b>", counter).groups())
         items_done, items = items_done + done, items + total
         tasks_done += "Hoàn thành" in counter

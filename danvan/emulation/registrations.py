@@ -15,7 +15,6 @@ from danvan.emulation.queries import (
     registrations_of,
 )
 from danvan.extensions import db
-from danvan.plan.queries import receiving_unit_ids
 from danvan.orm import (
     LOCAL_UNION_KINDS,
     Registration,
@@ -28,6 +27,7 @@ from danvan.orm import (
     record_change,
     utcnow,
 )
+from danvan.plan.queries import receiving_unit_ids
 from danvan.web import after_write, form_error, render_page
 
 
