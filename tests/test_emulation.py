@@ -394,3 +394,36 @@ def test_evaluators_and_the_committee_find_their_part_on_their_home(app, login_a
     btv = login_as("btv", test_client=app.test_client())
     assert "Duyệt đề nghị khen thưởng" in btv.get("/").text
     assert "Chấm điểm" not in phongtrao.get("/").text  # closed: nothing left to score
+
+
+# ---- an existing deployment upgrades ----
+
+def test_a_database_with_mo_hinh_upgrades_to_thi_dua(empty_db_url):
+    """Migration 0014 adds the nhân rộng link to a filled `initiative` table (SQLite refuses to
+    rebuild a table that others point at, so the column is added in place)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from tests.conftest import make_app
+
+    app = make_app(empty_db_url)
+    with app.app_context():
+        upgrade(revision="0013")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO unit (id, kind, name, short_name, position, created_at) "
+                              "VALUES (1, 'province', 'Tỉnh đoàn', 'Tỉnh đoàn', 0, '2021-06-22 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO plan (id, year, code, title, place, status, owner_unit_id, issuer_heading, "
+                "organisation_heading, basis, initiatives_intro, closing, signer_on_behalf, signer_title, "
+                "signer_name, archive_note, created_at, version) VALUES (1, 2021, '382', 'Kế hoạch', 'Trà Vinh', "
+                "'issued', 1, 'BCH', 'ĐOÀN', '', '', '', '', '', '', '', '2021-06-22 00:00:00', 1)"))
+            conn.execute(text("INSERT INTO initiative (id, plan_id, field, position, title, wording, description, "
+                              "lead_unit_id, created_at) VALUES (1, 1, 'economy', 0, 'Mô hình cũ', '', '', 1, "
+                              "'2021-06-22 00:00:00')"))
+            conn.execute(text("INSERT INTO target (initiative_id, position, measure, amount, label, approximate) "
+                              "VALUES (1, 0, 'child', 10, 'em', false)"))
+        upgrade()
+        initiative = db.session.get(Initiative, 1)
+        assert (initiative.title, initiative.replicated_from_id, len(initiative.targets)) == ("Mô hình cũ", None, 1)
+        db.session.remove()
+        db.engine.dispose()

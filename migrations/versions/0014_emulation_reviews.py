@@ -129,10 +129,15 @@ def upgrade():
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_commendation_review_id", "commendation", ["review_id"])
-    with op.batch_alter_table("initiative") as batch:
-        batch.add_column(sa.Column("replicated_from_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_initiative_replicated_from", "recognition", ["replicated_from_id"], ["id"])
-
+    # On SQLite a plain ADD COLUMN with its REFERENCES inline: a batch copy of `initiative` would have
+    # to drop the table every other one points at, which SQLite refuses with foreign keys on.
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE initiative ADD COLUMN replicated_from_id INTEGER "
+                   "CONSTRAINT fk_initiative_replicated_from REFERENCES recognition (id)")
+    else:
+        op.add_column("initiative", sa.Column("replicated_from_id", sa.Integer(), nullable=True))
+        op.create_foreign_key("fk_initiative_replicated_from", "initiative", "recognition",
+                              ["replicated_from_id"], ["id"])
 
 def downgrade():
     with op.batch_alter_table("initiative") as batch:
