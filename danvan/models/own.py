@@ -49,11 +49,6 @@ def _target_amount(form, measure: Measure) -> int | None:
     return amount
 
 
-def _adoptable(unit: Unit) -> list[Recognition]:
-    """Recognised mô hình of other units that this one may replicate (nhân rộng)."""
-    return approved_recognitions(exclude_unit=unit.id)
-
-
 def _prefill_from(form, recognition: Recognition) -> None:
     """Start an adopted mô hình from the recognised one: its field, title and what it is."""
     origin = recognition.registration
@@ -73,7 +68,7 @@ def own_new(unit_id: int):
     if base is None:
         abort(404)
     form = OwnInitiativeForm() if request.method == "POST" else OwnInitiativeForm(formdata=None)
-    adoptable = _adoptable(unit)
+    adoptable = approved_recognitions(exclude_unit=unit.id)  # other units' mô hình tiêu biểu, to replicate
     by_id = {str(r.id): r for r in adoptable}
     if request.method == "GET" and request.args.get("from") in by_id:
         _prefill_from(form, by_id[request.args["from"]])
