@@ -7,10 +7,12 @@ the database and any number of server processes can serve writes and streams.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from danvan.extensions import db
 from danvan.orm import LiveEvent, Task, User, utcnow
@@ -33,23 +35,35 @@ def page_id(value: str | None) -> str:
 def announce(task: Task, user: User, part: str, item_id: int | None = None) -> None:
     """Stamp the task's last change and log a LiveEvent for open pages, in the caller's transaction.
 
-    Call it last, just before the commit. Readers take every event after the last id they saw,
-    so ids must become visible in id order: on PostgreSQL a transaction could otherwise take id 7
-    and commit after another took id 8, and a reader past 8 would never see 7. A transaction-wide
-    advisory lock, taken before the id, queues event writers until each commits (SQLite's
-    BEGIN IMMEDIATE already does).
+    Call it last, just before the commit.
     """
-    task.changed_at = utcnow()
-    task.changed_by_id = user.id
-    checklist_write([task.unit_id, *(u.id for u in task.assignment.coordinating_units)])
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
+    at = log_event(task.id, task.unit_id, [u.id for u in task.assignment.coordinating_units], user.id, part, item_id)
+    set_committed_value(task, "changed_at", at)
+    set_committed_value(task, "changed_by_id", user.id)
+
+
+def log_event(task_id: int, unit_id: int, helper_ids: Iterable[int], user_id: int, part: str,
+              item_id: int | None = None) -> datetime:
+    """`announce` in plain statements, for a write that holds no ORM objects (a tick); return its moment.
+
+    Readers take every event after the last id they saw, so ids must become visible in id order:
+    on PostgreSQL a transaction could otherwise take id 7 and commit after another took id 8, and
+    a reader past 8 would never see 7. A transaction-wide advisory lock, taken before the id,
+    queues event writers until each commits (SQLite's BEGIN IMMEDIATE already does).
+    """
+    now = utcnow()
+    session = db.session
+    tasks = Task.__table__  # plain Core statements: no ORM bookkeeping for objects nobody holds
+    session.execute(update(tasks).where(tasks.c.id == task_id).values(changed_at=now, changed_by_id=user_id))
+    checklist_write([unit_id, *helper_ids])
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
     origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""
-    event = LiveEvent(task_id=task.id, unit_id=task.unit_id, part=part, item_id=item_id, origin=origin)
-    db.session.add(event)
-    db.session.flush()
-    if event.id % PRUNE_EVERY == 0:
-        db.session.execute(db.delete(LiveEvent).where(LiveEvent.at < utcnow() - KEEP_EVENTS))
+    event_id = session.execute(insert(LiveEvent.__table__).values(
+        task_id=task_id, unit_id=unit_id, part=part, item_id=item_id, origin=origin, at=now)).inserted_primary_key[0]
+    if event_id % PRUNE_EVERY == 0:
+        session.execute(db.delete(LiveEvent).where(LiveEvent.at < now - KEEP_EVENTS))
+    return now
 
 
 def last_event_id() -> int:

@@ -11,6 +11,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_blocks
 
+from danvan import clock
 from danvan.access import Access, access, can_change_item, can_change_task, can_comment_task
 from danvan.checklist import bp
 from danvan.checklist.events import announce
@@ -23,8 +24,7 @@ from danvan.checklist.queries import (
     make_form,
     task_context,
 )
-from danvan.checklist.ticks import set_done
-from danvan.database import write_transaction
+from danvan.checklist.ticks import get_tick_row, set_done
 from danvan.extensions import db
 from danvan.orm import ChecklistItem, Task, TaskComment, record_change, utcnow
 from danvan.pagecache import cached_page
@@ -123,18 +123,21 @@ def add_item(task_id: int):
 def toggle(item_id: int):
     """Set an item done or not done (the form says which, so a double tap changes nothing twice).
 
-    Loaded and checked in a read transaction; the write lock is held only for the conditional
-    UPDATE, its trace row and its live event. The answer is rendered from the values in hand.
+    Read and checked in a read transaction; the write lock is held only for the conditional
+    UPDATE, its trace row and its live event (danvan.checklist.ticks). The answer, the row and
+    the task's counter, is rendered from the values in hand.
     """
-    found = get_item(item_id, may=can_change_item, lock=False)
+    found = get_tick_row(item_id, may=can_change_item)
     form = ToggleForm()
     if not form.validate():
         abort(400)
-    want = form.done.data == "1"
-    if want != found.done:
-        with write_transaction():
-            set_done(found, want, current_user._get_current_object())
-    return _written(found.task, "item", "counter", item=found)
+    found = set_done(found, form.done.data == "1", current_user._get_current_object())
+    task = found.task
+    url = url_for("checklist.unit", unit_id=task.unit_id, year=task.year, _anchor=f"task-{task.id}")
+    return after_write(url, fragment=lambda: render_blocks(
+        PAGE, ["item", "counter"], item=found, task=task, counts={task.id: task.counts},
+        photos={found.id: found.photos}, today=clock.today(), editing=None, oob=("counter",),
+        can_change=lambda t: can_change_task(current_user, t)))
 
 
 @bp.route("/items/<id:item_id>/edit", methods=["GET", "POST"])

@@ -1,37 +1,179 @@
-"""A tick: one conditional UPDATE, so two taps, two tabs or two servers never record it twice."""
+"""A tick: read in one query, written in one short transaction, answered from the values in hand.
+
+The tick is the write a province sends most on reporting day, so it holds no ORM objects: the
+item, its task and the task's counts come as plain columns in a read transaction; the write
+lock is held only for the conditional UPDATE (two taps, two tabs or two servers never record
+it twice), its trace row and its live event; the row and the counter are then rendered from
+those values, with nothing read again.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
-from danvan.checklist.events import announce
+from flask import abort
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from danvan import clock
+from danvan.access import Rule, require
+from danvan.checklist.events import log_event
+from danvan.database import write_transaction
+from danvan.evidence.queries import item_photo_count
 from danvan.extensions import db
-from danvan.orm import ChecklistItem, User, record_change, utcnow
+from danvan.orm import (
+    Assignment,
+    Change,
+    ChecklistItem,
+    Plan,
+    Task,
+    Unit,
+    User,
+    change_values,
+    short_name_on,
+    utcnow,
+)
+from danvan.orm.plan import assignment_coordinator
 
 
-def set_done(item: ChecklistItem, want: bool, user: User) -> bool:
-    """Set the item done (or not) if it still is the other way and not removed; return whether it changed.
+@dataclass(frozen=True)
+class UnitName:
+    short_name: str
 
-    Run inside the write transaction. The WHERE clause re-reads what the page was loaded with,
-    so a tap that lost a race to another one changes nothing and records nothing.
+
+@dataclass(frozen=True)
+class Ticker:
+    """Who ticked last, as the row shows them: the unit's short name of the plan's year."""
+
+    display_name: str
+    unit: UnitName
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """What a tick's answer shows of its task: its done mark and its counts (done, items, late)."""
+
+    id: int
+    unit_id: int
+    assignment_id: int
+    year: int
+    done_at: datetime | None
+    counts: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """A live checklist item as the checklist row shows it (the template's `item`); `ticked_by`
+    is read only for the answer (`set_done`), not to check the tick."""
+
+    id: int
+    task: TaskRow
+    text: str
+    due_on: date | None
+    responsible: str
+    done_at: datetime | None
+    ticked_at: datetime | None
+    ticked_by_id: int | None
+    ticked_by: Ticker | None
+    photos: int
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def task_id(self) -> int:
+        return self.task.id
+
+
+_live = aliased(ChecklistItem)
+
+
+def _counted(column):
+    return (select(column).where(_live.task_id == ChecklistItem.task_id, _live.removed_at.is_(None))
+            .correlate(ChecklistItem).scalar_subquery())
+
+
+def _row_query():
+    today = bindparam("today", type_=ChecklistItem.due_on.type)
+    return (
+        select(ChecklistItem.id, ChecklistItem.text, ChecklistItem.due_on, ChecklistItem.responsible,
+               ChecklistItem.done_at, ChecklistItem.ticked_at, ChecklistItem.ticked_by_id,
+               Task.id.label("task_id"), Task.unit_id, Task.assignment_id, Task.done_at.label("task_done_at"),
+               Plan.year, item_photo_count().label("photos"),
+               _counted(func.count(_live.done_at)).label("done_items"),
+               _counted(func.count()).label("items"),
+               _counted(func.count().filter(_live.done_at.is_(None) & (_live.due_on < today))).label("late_items"))
+        .join(Task, Task.id == ChecklistItem.task_id)
+        .join(Assignment, Assignment.id == Task.assignment_id)
+        .join(Plan, Plan.id == Assignment.plan_id)
+        .where(ChecklistItem.id == bindparam("item_id"), ChecklistItem.removed_at.is_(None))
+    )
+
+
+# Built once: a tick pays for running the statement, not for putting it together.
+ROW = _row_query()
+HELPERS = select(assignment_coordinator.c.unit_id).where(assignment_coordinator.c.assignment_id == bindparam("id"))
+
+
+def get_tick_row(item_id: int, may: Rule) -> ItemRow:
+    """Return a live item with its task's counts, in one query; 404 when gone, 403 when `may` refuses."""
+    found = db.session.execute(ROW, {"item_id": item_id, "today": clock.today()}).first()
+    if found is None:
+        abort(404)
+    task = TaskRow(found.task_id, found.unit_id, found.assignment_id, found.year, found.task_done_at,
+                   (found.done_items, found.items, found.late_items))
+    row = ItemRow(found.id, task, found.text, found.due_on, found.responsible, found.done_at,
+                  found.ticked_at, found.ticked_by_id, None, found.photos)
+    require(may, row)
+    return row
+
+
+def _shown(row: ItemRow) -> ItemRow:
+    return replace(row, ticked_by=_ticker(row.ticked_by_id, row.task.year))
+
+
+def _ticker(user_id: int | None, year: int, user: User | None = None) -> Ticker | None:
+    if user_id is None:
+        return None
+    if user is None or user.id != user_id:
+        found = db.session.execute(
+            select(User.full_name, User.username, Unit.id, Unit._short_name)
+            .join(Unit, Unit.id == User.unit_id).where(User.id == user_id)).one()
+        display, unit_id, short_name = found.full_name or found.username, found.id, found._short_name
+    else:
+        display, unit_id, short_name = user.display_name, user.unit_id, user.unit._short_name
+    return Ticker(display, UnitName(short_name_on(unit_id, short_name, date(year, 12, 31))))
+
+
+def set_done(row: ItemRow, want: bool, user: User) -> ItemRow:
+    """Set the item done (or not) if it still is the other way and not removed; return it as it now is.
+
+    The WHERE clause re-reads what the page was loaded with, so a tap that lost a race to another
+    one changes nothing and records nothing; it is then shown as the winner left it.
     """
-    now = utcnow()
-    values = {"done_at": now if want else None, "done_by_id": user.id if want else None,
-              "ticked_at": now, "ticked_by_id": user.id}
-    still = ChecklistItem.done_at.is_(None) if want else ChecklistItem.done_at.is_not(None)
-    changed = db.session.execute(
-        update(ChecklistItem)
-        .where(ChecklistItem.id == item.id, ChecklistItem.removed_at.is_(None), still)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
-    if changed:
-        for name, value in values.items():
-            set_committed_value(item, name, value)
-        set_committed_value(item, "ticked_by", user)
-        record_change(user, "tick" if want else "untick", "checklist_item", item.id, task_id=item.task_id)
-        announce(item.task, user, "item", item.id)
-    else:  # another tap won: show the item as it now is
-        db.session.refresh(item, ["done_at", "done_by_id", "ticked_at", "ticked_by_id", "ticked_by", "removed_at"])
-    return changed
+    if want == row.done:
+        return _shown(row)
+    me = _ticker(user.id, row.task.year, user)  # read before the write, not inside it
+    helpers = db.session.scalars(HELPERS, {"id": row.task.assignment_id}).all()
+    items = ChecklistItem.__table__
+    still = items.c.done_at.is_(None) if want else items.c.done_at.is_not(None)
+    with write_transaction():
+        now = utcnow()
+        values = {"done_at": now if want else None, "done_by_id": user.id if want else None,
+                  "ticked_at": now, "ticked_by_id": user.id}
+        changed = db.session.execute(
+            update(items).where(items.c.id == row.id, items.c.removed_at.is_(None), still).values(**values)
+        ).rowcount == 1
+        if changed:
+            db.session.execute(insert(Change.__table__).values(
+                **change_values(user, "tick" if want else "untick", "checklist_item", row.id, task_id=row.task.id)))
+            log_event(row.task.id, row.task.unit_id, helpers, user.id, "item", row.id)
+    if not changed:  # another tap won: show the item as it now is
+        return _shown(get_tick_row(row.id, may=None))
+    done, total, late = row.task.counts
+    step = 1 if want else -1
+    counts = (done + step, total, late - step if row.due_on is not None and row.due_on < clock.today() else late)
+    return replace(row, done_at=values["done_at"], ticked_at=now, ticked_by_id=user.id,
+                   ticked_by=me, task=replace(row.task, counts=counts))

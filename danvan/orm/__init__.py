@@ -33,6 +33,7 @@ from danvan.orm.org import (
     open_local_unions,
     period_start,
     show_units_as_on,
+    short_name_on,
     short_names,
     show_units_of_year,
     successors_of,
@@ -65,7 +66,7 @@ from danvan.orm.report import (
 from danvan.orm.progress import Allocation, House, ProgressEntry, Road, WorkStatus
 from danvan.orm.evidence import Evidence, EvidenceSubject
 from danvan.orm.version import DataVersion
-from danvan.orm.trace import Change, record_change
+from danvan.orm.trace import Change, change_values, record_change
 from danvan.orm.util import claim_version, lock_row, utcnow
 
 __all__ = [
@@ -109,6 +110,7 @@ __all__ = [
     "change_unit",
     "period_start",
     "show_units_as_on",
+    "short_name_on",
     "short_names",
     "show_units_of_year",
     "successors_of",
@@ -133,6 +135,7 @@ __all__ = [
     "UnitKind",
     "User",
     "record_change",
+    "change_values",
     "claim_version",
     "lock_row",
     "utcnow",

@@ -36,14 +36,22 @@ def record_change(
     user: User | None, action: str, object_type: str, object_id: int | None, **detail: Any
 ) -> Change:
     """Add a Change row to the current transaction; the caller commits with its own write."""
-    change = Change(
-        user_id=user.id if user else None,
-        unit_id=user.unit_id if user else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=json.dumps(detail, ensure_ascii=False, default=str),
-        ip=(request.remote_addr or "") if has_request_context() else "",
-    )
+    change = Change(**change_values(user, action, object_type, object_id, **detail))
     db.session.add(change)
     return change
+
+
+def change_values(
+    user: User | None, action: str, object_type: str, object_id: int | None, **detail: Any
+) -> dict[str, Any]:
+    """Return a Change row's columns: for `record_change`, or an INSERT of its own (a tick)."""
+    return {
+        "at": utcnow(),
+        "user_id": user.id if user else None,
+        "unit_id": user.unit_id if user else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "detail": json.dumps(detail, ensure_ascii=False, default=str),
+        "ip": (request.remote_addr or "") if has_request_context() else "",
+    }
