@@ -12,8 +12,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from danvan.extensions import db
-from danvan.orm import Allocation, Assignment, Change, Plan, Report, Task, Unit, UnitKind, User
-from tests.conftest import make_app
+from danvan.orm import Allocation, Assignment, Change, ChecklistItem, Plan, Report, Task, Unit, UnitKind, User
+from tests.conftest import HX, make_app
 from tests.factories import unit_by_name, user_by_name
 
 TODAY = date(2026, 12, 3)
@@ -159,6 +159,20 @@ def test_a_rename_from_a_date_keeps_the_old_name_on_the_pages_of_its_time(app, c
         report_id = db.session.scalar(db.select(Report.id).where(Report.unit_id == unit_id).order_by(Report.id))
     report = district.get(f"/reports/{report_id}")
     assert "Huyện đoàn Càng Long" in report.text and "Đoàn xã Càng Long" not in report.text
+
+
+def test_a_tick_on_a_2021_checklist_names_the_ticking_unit_as_it_was_then(app, client, login_as):
+    unit_id, _ = edit_canglong(app, client, login_as, name="Đoàn xã Càng Long", short_name="Xã Càng Long",
+                               valid_from="2025-07-01")
+    with app.app_context():
+        item = db.session.scalars(
+            db.select(ChecklistItem).join(Task).join(Assignment).join(Plan)
+            .where(Task.unit_id == unit_id, Plan.year == 2021, ChecklistItem.removed_at.is_(None))
+            .order_by(ChecklistItem.id)).first()
+        want = "0" if item.done_at else "1"
+    district = login_as("canglong", test_client=app.test_client())
+    answer = district.post(f"/items/{item.id}/toggle", data={"done": want}, headers=HX).text
+    assert "Huyện đoàn Càng Long (canglong)" in answer and "Xã Càng Long" not in answer
 
 
 def test_a_typo_correction_rewrites_the_name_for_every_time(app, client, login_as):

@@ -121,8 +121,9 @@ OPEN_WHILE_CHANGING = frozenset({"auth.password", "auth.logout", "assets.asset",
 @bp.before_app_request
 def insist_on_own_password():
     """An account given a one-time password sets its own before anything else."""
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in OPEN_WHILE_CHANGING):
+    # The endpoint first: the health check and static files need no login looked up.
+    if (request.endpoint not in OPEN_WHILE_CHANGING and current_user.is_authenticated
+            and current_user.must_change_password):
         target = url_for("auth.password")
         if request.headers.get("HX-Request") == "true":
             return Response(status=204, headers={"HX-Redirect": target})
