@@ -67,7 +67,7 @@ def get_task(task_id: int, may: Rule | None = None) -> Task:
 def get_item(item_id: int, may: Rule | None = None, *, lock: bool = True) -> ChecklistItem:
     """Return a live (not removed) item with its task; 403 when `may` refuses the account.
 
-    `lock=False` for a write that re-checks the item in its own conditional UPDATE (a tick).
+    `lock=False` for a write that does not rewrite the task's checklist (a photo of the item).
     """
     if may is not None and lock and (task_id := db.session.scalar(
             db.select(ChecklistItem.task_id).where(ChecklistItem.id == item_id))):

@@ -117,7 +117,7 @@ ROW = _row_query()
 HELPERS = select(assignment_coordinator.c.unit_id).where(assignment_coordinator.c.assignment_id == bindparam("id"))
 
 
-def get_tick_row(item_id: int, may: Rule) -> ItemRow:
+def get_tick_row(item_id: int, may: Rule | None) -> ItemRow:
     """Return a live item with its task's counts, in one query; 404 when gone, 403 when `may` refuses."""
     found = db.session.execute(ROW, {"item_id": item_id, "today": clock.today()}).first()
     if found is None:
