@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(cfg.production_overrides())
     if test_config:
         app.config.update(test_config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", cfg.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if production:
         cfg.check_production(app.config)
 

@@ -51,7 +51,6 @@ def base_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         # A demo's pinned day (danvan/clock.py), shown in a banner on every page; None in real use.
         "TODAY": pinned_today(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "MAX_FORM_PARTS": 500,
         # A slow typist on a slow link must not lose a form to an expired token.
@@ -73,6 +72,15 @@ def base_config(instance_path: str) -> dict:
         "LOGIN_ADDRESS_LIMIT": 20,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
     }
+
+
+def engine_options(url: str) -> dict:
+    """Return the engine's options for this database URL.
+
+    A database server may have restarted since a pooled connection was opened, so a connection
+    is pinged before use; a SQLite file cannot, and the ping would cost every request a statement.
+    """
+    return {"pool_pre_ping": not url.startswith("sqlite")}
 
 
 def production_overrides() -> dict:

@@ -52,6 +52,16 @@ def _begin(conn) -> None:
     conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
+def run(statement, params: dict | None = None):
+    """Execute a prebuilt Core statement on the session's connection and return its result.
+
+    For the hot paths (a tick, the login lookup, the page counters): the session's ORM handling
+    of a statement costs 50–60 µs more than the statement itself, and building a statement anew
+    costs another 80 µs (measured), so these are built once, at import, and run here.
+    """
+    return db.session.connection().execute(statement, params)
+
+
 def begin_writing() -> None:
     """End the request's read transaction; its next statement begins the write transaction.
 

@@ -29,7 +29,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from cachetools import LRUCache
 from flask import current_app, g, request, session
@@ -58,8 +58,14 @@ HX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger")
 # and the ORM would triple its cost (187 µs against 59 µs measured).
 VERSIONS = text("SELECT scope, n FROM data_version WHERE scope IN :scopes").bindparams(
     bindparam("scopes", expanding=True))
-BUMP = text("INSERT INTO data_version (scope, n) VALUES (:scope, 1) "
-            "ON CONFLICT (scope) DO UPDATE SET n = data_version.n + 1")
+
+
+@lru_cache(maxsize=16)
+def _bump_statement(scopes: int):
+    """The one statement that bumps `scopes` counters (a tick bumps 2 to 4): built once per count."""
+    rows = ", ".join(f"(:s{i}, 1)" for i in range(scopes))  # bound parameters only, never a value
+    return text("INSERT INTO data_version (scope, n) VALUES " + rows
+                + " ON CONFLICT (scope) DO UPDATE SET n = data_version.n + 1")
 
 
 def new_page_id() -> str:
@@ -105,8 +111,8 @@ def _bump(session: Session) -> None:
     else:
         scopes = [ALL]
     # Sorted, so two writers on PostgreSQL take the counters' row locks in the same order.
-    for scope in sorted(scopes):
-        session.execute(BUMP, {"scope": scope})
+    session.connection().execute(_bump_statement(len(scopes)),
+                                 {f"s{i}": scope for i, scope in enumerate(sorted(scopes))})
 
 
 @event.listens_for(Session, "after_rollback")

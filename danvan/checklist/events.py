@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import has_request_context, request
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from danvan.database import run
 from danvan.extensions import db
 from danvan.orm import LiveEvent, Task, User, utcnow
 from danvan.pagecache import checklist_write
@@ -42,6 +43,15 @@ def announce(task: Task, user: User, part: str, item_id: int | None = None) -> N
     set_committed_value(task, "changed_by_id", user.id)
 
 
+# Built once: the statements every checklist write runs (a tick pays for running them only).
+_TASKS, _EVENTS = Task.__table__, LiveEvent.__table__
+TOUCH_TASK = (update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
+              .values(changed_at=bindparam("at"), changed_by_id=bindparam("user_id")))
+NEW_EVENT = insert(_EVENTS)
+ORDER_EVENTS = select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK))
+PRUNE_EVENTS = delete(_EVENTS).where(_EVENTS.c.at < bindparam("before"))
+
+
 def log_event(task_id: int, unit_id: int, helper_ids: Iterable[int], user_id: int, part: str,
               item_id: int | None = None) -> datetime:
     """`announce` in plain statements, for a write that holds no ORM objects (a tick); return its moment.
@@ -52,17 +62,15 @@ def log_event(task_id: int, unit_id: int, helper_ids: Iterable[int], user_id: in
     queues event writers until each commits (SQLite's BEGIN IMMEDIATE already does).
     """
     now = utcnow()
-    session = db.session
-    tasks = Task.__table__  # plain Core statements: no ORM bookkeeping for objects nobody holds
-    session.execute(update(tasks).where(tasks.c.id == task_id).values(changed_at=now, changed_by_id=user_id))
+    run(TOUCH_TASK, {"task_id": task_id, "at": now, "user_id": user_id})
     checklist_write([unit_id, *helper_ids])
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        run(ORDER_EVENTS)
     origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""
-    event_id = session.execute(insert(LiveEvent.__table__).values(
-        task_id=task_id, unit_id=unit_id, part=part, item_id=item_id, origin=origin, at=now)).inserted_primary_key[0]
+    event_id = run(NEW_EVENT, {"task_id": task_id, "unit_id": unit_id, "part": part, "item_id": item_id,
+                               "origin": origin, "at": now}).inserted_primary_key[0]
     if event_id % PRUNE_EVERY == 0:
-        session.execute(db.delete(LiveEvent).where(LiveEvent.at < now - KEEP_EVENTS))
+        run(PRUNE_EVENTS, {"before": now - KEEP_EVENTS})
     return now
 
 

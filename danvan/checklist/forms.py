@@ -1,4 +1,4 @@
-"""Forms of the checklist: items, ticks, moves, task completion, comments."""
+"""Forms of the checklist: items, moves, task completion, comments (a tick reads its one field plainly)."""
 
 from __future__ import annotations
 
@@ -22,12 +22,6 @@ class ItemForm(FlaskForm):
     text = TextField("Việc cần làm", validators=required(300))
     due_on = DateField("Hạn hoàn thành", validators=[Optional()])
     responsible = TextField("Người phụ trách", validators=optional_text(120))
-
-
-class ToggleForm(FlaskForm):
-    """Tick or untick: carries the state wanted ("1" done, "0" not), so a repeat changes nothing."""
-
-    done = HiddenField(validators=[AnyOf(["0", "1"])])
 
 
 class MoveForm(FlaskForm):

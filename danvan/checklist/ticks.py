@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from danvan import clock
 from danvan.access import Rule, require
 from danvan.checklist.events import log_event
-from danvan.database import write_transaction
+from danvan.database import run, write_transaction
 from danvan.evidence.queries import item_photo_count
 from danvan.extensions import db
 from danvan.orm import (
@@ -112,14 +112,30 @@ def _row_query():
     )
 
 
-# Built once: a tick pays for running the statement, not for putting it together.
+# Built once: a tick pays for running its statements, not for putting them together.
 ROW = _row_query()
 HELPERS = select(assignment_coordinator.c.unit_id).where(assignment_coordinator.c.assignment_id == bindparam("id"))
+TICKER = (select(User.__table__.c.full_name, User.__table__.c.username, Unit.__table__.c.id,
+                 Unit.__table__.c.short_name)
+          .join_from(User.__table__, Unit.__table__, Unit.__table__.c.id == User.__table__.c.unit_id)
+          .where(User.__table__.c.id == bindparam("user_id")))
+_ITEMS = ChecklistItem.__table__
+_MARK = {"ticked_at": bindparam("now"), "ticked_by_id": bindparam("user_id")}
+# The WHERE clause re-reads what the page was loaded with: a tap that lost a race changes nothing.
+TICK = {
+    True: update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.removed_at.is_(None),
+                               _ITEMS.c.done_at.is_(None))
+    .values(done_at=bindparam("now"), done_by_id=bindparam("user_id"), **_MARK),
+    False: update(_ITEMS).where(_ITEMS.c.id == bindparam("item_id"), _ITEMS.c.removed_at.is_(None),
+                                _ITEMS.c.done_at.is_not(None))
+    .values(done_at=None, done_by_id=None, **_MARK),
+}
+TRACE = insert(Change.__table__)
 
 
 def get_tick_row(item_id: int, may: Rule | None) -> ItemRow:
     """Return a live item with its task's counts, in one query; 404 when gone, 403 when `may` refuses."""
-    found = db.session.execute(ROW, {"item_id": item_id, "today": clock.today()}).first()
+    found = run(ROW, {"item_id": item_id, "today": clock.today()}).first()
     if found is None:
         abort(404)
     task = TaskRow(found.task_id, found.unit_id, found.assignment_id, found.year, found.task_done_at,
@@ -138,10 +154,8 @@ def _ticker(user_id: int | None, year: int, user: User | None = None) -> Ticker 
     if user_id is None:
         return None
     if user is None or user.id != user_id:
-        found = db.session.execute(
-            select(User.full_name, User.username, Unit.id, Unit._short_name)
-            .join(Unit, Unit.id == User.unit_id).where(User.id == user_id)).one()
-        display, unit_id, short_name = found.full_name or found.username, found.id, found._short_name
+        found = run(TICKER, {"user_id": user_id}).one()
+        display, unit_id, short_name = found.full_name or found.username, found.id, found.short_name
     else:
         display, unit_id, short_name = user.display_name, user.unit_id, user.unit._short_name
     return Ticker(display, UnitName(short_name_on(unit_id, short_name, date(year, 12, 31))))
@@ -150,30 +164,24 @@ def _ticker(user_id: int | None, year: int, user: User | None = None) -> Ticker 
 def set_done(row: ItemRow, want: bool, user: User) -> ItemRow:
     """Set the item done (or not) if it still is the other way and not removed; return it as it now is.
 
-    The WHERE clause re-reads what the page was loaded with, so a tap that lost a race to another
-    one changes nothing and records nothing; it is then shown as the winner left it.
+    A tap that lost a race to another one changes nothing and records nothing (TICK's WHERE
+    clause); it is then shown as the winner left it.
     """
     if want == row.done:
         return _shown(row)
     me = _ticker(user.id, row.task.year, user)  # read before the write, not inside it
-    helpers = db.session.scalars(HELPERS, {"id": row.task.assignment_id}).all()
-    items = ChecklistItem.__table__
-    still = items.c.done_at.is_(None) if want else items.c.done_at.is_not(None)
+    helpers = run(HELPERS, {"id": row.task.assignment_id}).scalars().all()
     with write_transaction():
         now = utcnow()
-        values = {"done_at": now if want else None, "done_by_id": user.id if want else None,
-                  "ticked_at": now, "ticked_by_id": user.id}
-        changed = db.session.execute(
-            update(items).where(items.c.id == row.id, items.c.removed_at.is_(None), still).values(**values)
-        ).rowcount == 1
+        changed = run(TICK[want], {"item_id": row.id, "now": now, "user_id": user.id}).rowcount == 1
         if changed:
-            db.session.execute(insert(Change.__table__).values(
-                **change_values(user, "tick" if want else "untick", "checklist_item", row.id, task_id=row.task.id)))
+            run(TRACE, change_values(user, "tick" if want else "untick", "checklist_item", row.id,
+                                     task_id=row.task.id))
             log_event(row.task.id, row.task.unit_id, helpers, user.id, "item", row.id)
     if not changed:  # another tap won: show the item as it now is
         return _shown(get_tick_row(row.id, may=None))
     done, total, late = row.task.counts
     step = 1 if want else -1
     counts = (done + step, total, late - step if row.due_on is not None and row.due_on < clock.today() else late)
-    return replace(row, done_at=values["done_at"], ticked_at=now, ticked_by_id=user.id,
+    return replace(row, done_at=now if want else None, ticked_at=now, ticked_by_id=user.id,
                    ticked_by=me, task=replace(row.task, counts=counts))

@@ -184,14 +184,17 @@ def names_on(day: date) -> dict[int, UnitVersion]:
     return book
 
 
+# Built once: a tick on an earlier year's checklist names its unit as it was then.
+_PERIOD_NAMES = (db.select(UnitVersion.valid_from, UnitVersion.short_name)
+                 .where(UnitVersion.unit_id == db.bindparam("unit_id")).order_by(UnitVersion.valid_from))
+
+
 def short_name_on(unit_id: int, short_name_now: str, day: date) -> str:
     """Return one unit's short name on `day` (names_on's rule), reading only its own periods: for
     an answer that names one unit (a tick's row), where names_on would read every unit's."""
     if day >= clock.today():
         return short_name_now
-    periods = db.session.execute(
-        db.select(UnitVersion.valid_from, UnitVersion.short_name)
-        .where(UnitVersion.unit_id == unit_id).order_by(UnitVersion.valid_from)).all()
+    periods = db.session.connection().execute(_PERIOD_NAMES, {"unit_id": unit_id}).all()
     then = [name for valid_from, name in periods if valid_from <= day] or [name for _, name in periods[:1]]
     return then[-1] if then else short_name_now
 
