@@ -147,8 +147,27 @@ def _cache() -> LRUCache | None:
 
 
 def forget_kept_pages(app) -> None:
-    """Drop this process's kept pages (a test measuring what a page costs to render)."""
+    """Drop this process's kept pages and pieces (a test measuring what a page costs to render)."""
     app.extensions.pop("danvan_pages", None)
+    app.extensions.pop("danvan_pieces", None)
+
+
+def kept_pieces(kind: str, maxsize: int = 20_000) -> LRUCache | None:
+    """Return this process's store of one kind of kept piece of pages (a row, a part of a page),
+    or None when pages are not kept. A piece's key holds all it depends on: the object's own
+    version and `everything_version()`, so a changed object is a new key, never a stale piece."""
+    if _cache() is None:
+        return None
+    stores = current_app.extensions.setdefault("danvan_pieces", {})
+    return stores.get(kind) or stores.setdefault(kind, LRUCache(maxsize))
+
+
+def everything_version() -> int | None:
+    """Return the "all" counter this page read before its data (None: the page is not kept).
+
+    Every write but a checklist one bumps it: with an object's own version it keys a kept piece."""
+    found = g.get("danvan_page_versions")
+    return dict(found).get(ALL) if found else None
 
 
 def _key(shared: bool) -> tuple | None:

@@ -9,11 +9,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 
 from danvan import clock
+from danvan.database import run
 from danvan.extensions import db
 from danvan.orm import Assignment, ChecklistItem, Task
+
+
+# Built once: every checklist page, the province view and the home page count with it.
+COUNTS = (
+    db.select(
+        ChecklistItem.task_id,
+        func.count(ChecklistItem.done_at),
+        func.count(),
+        func.count().filter(ChecklistItem.done_at.is_(None)
+                            & (ChecklistItem.due_on < bindparam("today", type_=ChecklistItem.due_on.type))),
+    )
+    .where(ChecklistItem.task_id.in_(bindparam("ids", expanding=True)), ChecklistItem.removed_at.is_(None))
+    .group_by(ChecklistItem.task_id)
+)
 
 
 def counts(task_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
@@ -21,18 +36,8 @@ def counts(task_ids: Iterable[int]) -> dict[int, tuple[int, int, int]]:
     ids = list(task_ids)
     if not ids:
         return {}
-    today = clock.today()
-    rows = db.session.execute(
-        db.select(
-            ChecklistItem.task_id,
-            func.count(ChecklistItem.done_at),
-            func.count(),
-            func.count().filter((ChecklistItem.done_at.is_(None)) & (ChecklistItem.due_on < today)),
-        )
-        .where(ChecklistItem.task_id.in_(ids), ChecklistItem.removed_at.is_(None))
-        .group_by(ChecklistItem.task_id)
-    ).all()
-    found = {task_id: (done, total, late) for task_id, done, total, late in rows}
+    found = {task_id: (done, total, late)
+             for task_id, done, total, late in run(COUNTS, {"ids": ids, "today": clock.today()})}
     return {task_id: found.get(task_id, (0, 0, 0)) for task_id in ids}
 
 

@@ -34,7 +34,8 @@ def page_id(value: str | None) -> str:
 
 
 def announce(task: Task, user: User, part: str, item_id: int | None = None) -> None:
-    """Stamp the task's last change and log a LiveEvent for open pages, in the caller's transaction.
+    """Stamp the task's last change, count up its version and log a LiveEvent for open pages, in the
+    caller's transaction.
 
     Call it last, just before the commit.
     """
@@ -46,7 +47,7 @@ def announce(task: Task, user: User, part: str, item_id: int | None = None) -> N
 # Built once: the statements every checklist write runs (a tick pays for running them only).
 _TASKS, _EVENTS = Task.__table__, LiveEvent.__table__
 TOUCH_TASK = (update(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
-              .values(changed_at=bindparam("at"), changed_by_id=bindparam("user_id")))
+              .values(changed_at=bindparam("at"), changed_by_id=bindparam("user_id"), version=_TASKS.c.version + 1))
 NEW_EVENT = insert(_EVENTS)
 ORDER_EVENTS = select(func.pg_advisory_xact_lock(EVENT_ORDER_LOCK))
 PRUNE_EVENTS = delete(_EVENTS).where(_EVENTS.c.at < bindparam("before"))

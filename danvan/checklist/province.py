@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
-from cachetools import LRUCache
 from flask import get_template_attribute, render_template, request
 from markupsafe import Markup
+from sqlalchemy import bindparam
 from sqlalchemy.orm import aliased
 
+from danvan import clock
 from danvan.access import Access, access
 from danvan.checklist import bp
 from danvan.checklist.completion import counts, task_done
 from danvan.checklist.events import last_event_id
+from danvan.database import run
 from danvan.extensions import db
 from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, User, short_names, show_units_of_year
-from danvan.pagecache import cached_page, new_page_id
+from danvan.pagecache import LOCK, cached_page, everything_version, kept_pieces, new_page_id
 from danvan.text import small_id
 from danvan.web import wants_fragment
 
@@ -29,17 +30,13 @@ KIND_FILTERS = {
 }
 
 
-# Rendered rows by what they show: a row that changed is a new key, so nothing is ever stale.
-KEPT_ROWS: LRUCache = LRUCache(maxsize=20_000)
-ROWS_LOCK = threading.Lock()  # an LRU reorders itself on every read
-
 STATES = {"late": "Có việc quá hạn", "open": "Chưa xong", "done": "Đã xong"}
 SORTS = {"": "Theo tổ chức", "behind": "Chậm nhất trước"}
 
 
 @dataclass(frozen=True)
 class Row:
-    """One task of the province view: what its row shows, nothing more (a kept row's key)."""
+    """One task of the province view: what its row shows, nothing more."""
 
     id: int
     unit_id: int
@@ -57,33 +54,76 @@ class Row:
         return task_done(self.done_at, self.done, self.total)
 
 
-def _rows(where) -> list[Row]:
-    """Return the rows of the tasks `where` selects, in the view's order: three plain queries.
+@dataclass(frozen=True)
+class KeptRow:
+    row: Row
+    html: Markup
+
+
+def _ordered(where):
+    return (db.select(Task.id, Task.version)
+            .join(Assignment, Assignment.id == Task.assignment_id).join(Unit, Unit.id == Task.unit_id)
+            .where(where).order_by(Unit.position, Assignment.position, Task.id))
+
+
+_CHANGER = aliased(User)
+# Built once: after a tick, a province page reads the ticked task's row with it.
+ROWS = (db.select(Task.id, Task.unit_id, Assignment.short_title, Task.done_at, Task.changed_at,
+                  _CHANGER.unit_id.label("changer_unit"))
+        .join(Assignment, Assignment.id == Task.assignment_id)
+        .outerjoin(_CHANGER, _CHANGER.id == Task.changed_by_id)
+        .where(Task.id.in_(bindparam("ids", expanding=True))))
+
+
+def _rows(where, selection: tuple) -> list[KeptRow]:
+    """Return the rows of the tasks `where` selects (`selection` names it), in the view's order.
+
+    Rows are kept per version of their task (every checklist write counts it up) while "all" is
+    unchanged: after a tick, a province page reads the ids and versions of its tasks, and reads
+    and renders only the ticked one. Unit names are those of the plan's year.
+    """
+    tasks = db.session.execute(_ordered(where)).all()
+    everything = everything_version()
+    store = kept_pieces("province-rows", maxsize=32) if everything is not None else None
+    kept: dict[int, tuple[int, KeptRow]] = {}
+    if store is not None:
+        with LOCK:
+            kept = store.setdefault((selection, everything, clock.today()), kept)
+    missing = [task_id for task_id, version in tasks if (got := kept.get(task_id)) is None or got[0] != version]
+    if missing:
+        fresh = _fresh_rows(missing)
+        versions = dict(tasks)
+        with LOCK:
+            kept.update((task_id, (versions[task_id], row)) for task_id, row in fresh.items())
+    # A task the ids saw and the rows did not (removed meanwhile, on PostgreSQL) is left out.
+    return [got[1] for task_id, _ in tasks if (got := kept.get(task_id)) is not None]
+
+
+def _fresh_rows(task_ids: list[int]) -> dict[int, KeptRow]:
+    """Read and render these tasks' rows: three plain queries, whatever the number of rows.
 
     The view shows hundreds of rows; loading them as objects with their plans, units and users
-    cost 40 ms a page, these columns cost a few. Unit names are those of the plan's year.
+    cost 40 ms a page, these columns cost a few.
     """
-    changer = aliased(User)
-    found = db.session.execute(
-        db.select(Task.id, Task.unit_id, Assignment.short_title, Task.done_at, Task.changed_at,
-                  changer.unit_id.label("changer_unit"))
-        .join(Assignment, Assignment.id == Task.assignment_id).join(Unit, Unit.id == Task.unit_id)
-        .outerjoin(changer, changer.id == Task.changed_by_id)
-        .where(where).order_by(Unit.position, Assignment.position, Task.id)).all()
-    item_counts = counts(r.id for r in found)
+    found = run(ROWS, {"ids": task_ids}).all()
+    item_counts = counts(task_ids)
     names = short_names({r.unit_id for r in found} | {r.changer_unit for r in found if r.changer_unit})
-    return [Row(r.id, r.unit_id, names[r.unit_id], r.short_title, r.done_at, r.changed_at,
-                names.get(r.changer_unit, ""), *item_counts[r.id]) for r in found]
+    return {r.id: KeptRow(row, _html(row)) for r in found
+            if (row := Row(r.id, r.unit_id, names[r.unit_id], r.short_title, r.done_at, r.changed_at,
+                           names.get(r.changer_unit, ""), *item_counts[r.id]))}
 
 
-def render_row(row: Row) -> Markup:
-    """Return a row's HTML, rendered once per process for each distinct row (its key is all it shows)."""
-    with ROWS_LOCK:
-        html = KEPT_ROWS.get(row)
+def _html(row: Row) -> Markup:
+    """Render a row once per process for each distinct row (the row is all its HTML shows): after
+    a write that renews every row's key ("all"), most rows read the same and are not rendered."""
+    store = kept_pieces("province-row-html")
+    with LOCK:
+        html = store.get(row) if store is not None else None
     if html is None:
         html = get_template_attribute("checklist/_province_row.html", "province_row")(row)
-        with ROWS_LOCK:
-            KEPT_ROWS[row] = html
+        if store is not None:
+            with LOCK:
+                store[row] = html
     return html
 
 
@@ -103,15 +143,19 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
     where = Assignment.plan_id == plan_id
     if kind in KIND_FILTERS:
         where &= Unit.kind.in_(KIND_FILTERS[kind])
-    rows = _rows(where)
-    totals = (sum(r.done for r in rows), sum(r.total for r in rows), sum(r.late for r in rows))
+    else:
+        kind = None
+    rows = _rows(where, ("plan", plan_id, kind))
+    done = total = late = 0
+    for r in rows:
+        done, total, late = done + r.row.done, total + r.row.total, late + r.row.late
     if state == "late":
-        rows = [r for r in rows if r.late]
+        rows = [r for r in rows if r.row.late]
     elif state in ("open", "done"):
-        rows = [r for r in rows if r.finished == (state == "done")]
+        rows = [r for r in rows if r.row.finished == (state == "done")]
     if sort == "behind":
-        rows.sort(key=lambda r: (r.finished, r.done / (r.total or 1), -r.late))
-    return {"rows": [render_row(r) for r in rows], "count": len(rows), "totals": totals, "kind": kind,
+        rows.sort(key=lambda r: (r.row.finished, r.row.done / (r.row.total or 1), -r.row.late))
+    return {"rows": Markup("".join(r.html for r in rows)), "count": len(rows), "totals": (done, total, late), "kind": kind,
             "state": state if state in STATES else "", "sort": sort if sort in SORTS else "",
             "states": STATES, "sorts": SORTS, "kinds": KIND_FILTERS, "since": last_event_id(),
             "page_id": new_page_id(), "plans": plans, "plan_id": plan_id}
@@ -136,4 +180,4 @@ def province_task(task_id: int):
     if not wants_fragment():
         return render_template(PAGE, **province_context(None))
     show_units_of_year(year)
-    return render_row(_rows(Task.id == task_id)[0])
+    return _rows(Task.id == task_id, ("task", task_id))[0].html

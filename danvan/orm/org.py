@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from danvan import clock
 from danvan.clock import real_utcnow
+from danvan.database import run
 from danvan.extensions import db
 from danvan.orm.util import enum_type, utcnow
 
@@ -184,7 +185,9 @@ def names_on(day: date) -> dict[int, UnitVersion]:
     return book
 
 
-# Built once: a tick on an earlier year's checklist names its unit as it was then.
+# Built once: the province view names hundreds of units, a tick on an earlier year's checklist
+# names its unit as it was then.
+_SHORT_NAMES = db.select(Unit.id, Unit._short_name).where(Unit.id.in_(db.bindparam("ids", expanding=True)))
 _PERIOD_NAMES = (db.select(UnitVersion.valid_from, UnitVersion.short_name)
                  .where(UnitVersion.unit_id == db.bindparam("unit_id")).order_by(UnitVersion.valid_from))
 
@@ -194,7 +197,7 @@ def short_name_on(unit_id: int, short_name_now: str, day: date) -> str:
     an answer that names one unit (a tick's row), where names_on would read every unit's."""
     if day >= clock.today():
         return short_name_now
-    periods = db.session.connection().execute(_PERIOD_NAMES, {"unit_id": unit_id}).all()
+    periods = run(_PERIOD_NAMES, {"unit_id": unit_id}).all()
     then = [name for valid_from, name in periods if valid_from <= day] or [name for _, name in periods[:1]]
     return then[-1] if then else short_name_now
 
@@ -224,7 +227,7 @@ def unit_then(unit_id: int | None) -> UnitVersion | None:
 
 def short_names(unit_ids: Iterable[int]) -> dict[int, str]:
     """Return {unit id: short name} as the request's day has them, in one query (no objects)."""
-    stored = db.session.execute(db.select(Unit.id, Unit._short_name).where(Unit.id.in_(list(unit_ids)))).all()
+    stored = run(_SHORT_NAMES, {"ids": list(unit_ids)}).all()
     return {unit_id: then.short_name if (then := unit_then(unit_id)) else name for unit_id, name in stored}
 
 

@@ -253,6 +253,9 @@ class Task(db.Model):
     # The last change to its checklist (tick, item, comment, done), for the province view.
     changed_at: Mapped[datetime | None]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Counted up by every checklist write of the task (checklist.events.log_event): what a page
+    # shows of the task is kept per version (the province view's rows).
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     assignment: Mapped[Assignment] = relationship(back_populates="tasks")
     unit: Mapped[Unit] = relationship()
