@@ -30,9 +30,12 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from typing import TypeVar
 
 from cachetools import LRUCache
 from flask import current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import bindparam, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -51,8 +54,11 @@ WRITTEN = "danvan_written"
 CHECKLIST_UNITS = "danvan_checklist_units"
 # Stands for the page id in a kept page; every sending gets a new one.
 PAGE_MARK = "\x00"
+# Stands for the reader's CSRF token in a kept piece shared by several readers (a checklist row).
+CSRF_MARK = "\x01csrf\x01"
 LOCK = threading.Lock()  # an LRU reorders itself on every read
 HX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger")
+T = TypeVar("T")
 
 # Plain SQL on the session's connection: on a kept page this is the one query of the page's own,
 # and the ORM would triple its cost (187 µs against 59 µs measured).
@@ -160,6 +166,32 @@ def kept_pieces(kind: str, maxsize: int = 20_000) -> LRUCache | None:
         return None
     stores = current_app.extensions.setdefault("danvan_pieces", {})
     return stores.get(kind) or stores.setdefault(kind, LRUCache(maxsize))
+
+
+def kept_part(name: str, make: Callable[[], T]) -> T:
+    """Return a part of this reader's page that no checklist write changes: `make()` once per
+    login, "all" version and day, then kept (a home's shares, reports, plans; its standing to-dos)."""
+    store, everything, reader = kept_pieces("part", maxsize=2_000), everything_version(), session.get("_user_id")
+    if store is None or everything is None or reader is None:
+        return make()
+    key = (name, reader, everything, clock.today())
+    with LOCK:
+        part = store.get(key)
+    if part is None:
+        part = make()
+        with LOCK:
+            store[key] = part
+    return part
+
+
+def without_token(html: str) -> str:
+    """Return kept HTML with the reader's CSRF token taken out (`with_token` puts one back)."""
+    return html.replace(generate_csrf(), CSRF_MARK)
+
+
+def with_token(html: str) -> Markup:
+    """Return kept HTML with this reader's CSRF token put in."""
+    return Markup(html.replace(CSRF_MARK, generate_csrf()))
 
 
 def everything_version() -> int | None:

@@ -7,9 +7,11 @@ rendering it afresh gives. Kept pages must also be the reader's own and cost alm
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from sqlalchemy import event
 
 from danvan.extensions import db
 from danvan.orm import Assignment, ChecklistItem, DataVersion, Plan, PlanStatus, Target, Task, Unit, User
@@ -189,3 +191,55 @@ def test_a_tick_bumps_only_the_checklists_that_show_it(app, login_as):
     changed = {scope for scope in after if after[scope] != before.get(scope, 0)}
     assert "checklist" in changed and f"unit:{ids['canglong']}" in changed
     assert "all" not in changed and f"unit:{ids['cauke']}" not in changed
+
+
+@contextmanager
+def _statements_with_parameters(app):
+    """Collect (statement, parameters) of every SQL statement the app's engine runs in the block."""
+    seen: list[tuple[str, tuple]] = []
+
+    def listener(_conn, _cursor, statement, parameters, *_args):
+        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        seen.append((" ".join(statement.split()), tuple(values)))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def _item_counts_of(statements) -> list[set]:
+    """The task ids each count of checklist items was asked for."""
+    return [{v for v in values if isinstance(v, int)} for sql, values in statements
+            if sql.startswith("SELECT checklist_item.task_id, count(")]
+
+
+def test_after_a_tick_pages_read_and_render_again_only_what_it_changed(app, login_as):
+    """The province view reads the ticked task's row only; the unit's checklist renders only that
+    task's section; its home reads its checklist lines and counts, not its shares or reports."""
+    ids = _ids(app)
+    client = login_as("canglong", test_client=app.test_client())
+    pages = ["/province", f"/units/{ids['canglong']}/checklist", "/"]
+    for url in pages:
+        assert client.get(url).status_code == 200
+    _tick(app, ids, {"canglong": client})
+    with _statements_with_parameters(app) as province:
+        assert client.get("/province").status_code == 200
+    assert _item_counts_of(province) == [{ids["task"]}]
+    with _statements_with_parameters(app) as checklist:
+        page = client.get(f"/units/{ids['canglong']}/checklist").text
+    items = [{v for v in values if isinstance(v, int)} for sql, values in checklist
+             if sql.startswith("SELECT checklist_item.id")]
+    assert items and all(asked == {ids["task"]} for asked in items)
+    assert page.count('<section class="card" id="task-') > 1
+    with _statements_with_parameters(app) as home:
+        assert client.get("/").status_code == 200
+    read = " ".join(sql for sql, _ in home)
+    assert "FROM allocation" not in read and "FROM report " not in read and "FROM checklist_item" in read
+    forget_kept_pages(app)
+    with _statements_with_parameters(app) as fresh:
+        assert client.get("/").status_code == 200
+    assert "FROM allocation" in " ".join(sql for sql, _ in fresh)

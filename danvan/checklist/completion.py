@@ -16,7 +16,6 @@ from danvan.database import run
 from danvan.extensions import db
 from danvan.orm import Assignment, ChecklistItem, Task
 
-
 # Built once: every checklist page, the province view and the home page count with it.
 COUNTS = (
     db.select(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import request
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,7 +18,6 @@ from danvan.checklist.events import last_event_id
 from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
 from danvan.evidence.queries import LazyCounts, item_photo_count, item_photo_counts
 from danvan.extensions import db
-from danvan.pagecache import new_page_id
 from danvan.orm import (
     Assignment,
     ChecklistItem,
@@ -29,8 +31,10 @@ from danvan.orm import (
     show_units_of_year,
 )
 from danvan.orm.plan import assignment_coordinator
+from danvan.pagecache import LOCK, everything_version, kept_pieces, new_page_id, with_token, without_token
 
 FORM_CLASSES = {"add": ItemForm, "done": DoneForm, "comment": CommentForm}
+PAGE = "checklist/unit.html"
 
 
 def task_query():
@@ -170,7 +174,34 @@ def task_context(tasks: list[Task], **extra) -> dict:
         "editing": None,
     }
     context.update(extra)
+    context["item_row"] = _item_rows(context)
     return context
+
+
+def _item_rows(context: dict) -> Callable[[object, Task], Markup]:
+    """Return the template's `item_row(item, task)`: an item's row, rendered once per process for
+    each distinct row (its key is everything the row shows, so nothing is ever stale) with the
+    reader's CSRF token put in. A row being edited is rendered for this answer alone."""
+    store, htmx = kept_pieces("checklist-item"), bool(request.htmx)
+
+    def item_row(item, task: Task) -> Markup:
+        editing = context["editing"]
+        if store is None or (editing is not None and editing.id == item.id):
+            return Markup(render_block(PAGE, "item", item=item, task=task, **context))
+        by = item.ticked_by
+        key = (item.id, item.text, item.due_on, item.responsible, item.done, item.ticked_at,
+               by and by.unit.short_name, by and by.display_name, context["photos"][item.id],
+               not item.done and item.due_on is not None and item.due_on < context["today"],
+               htmx, context["can_change"](task))
+        with LOCK:
+            html = store.get(key)
+        if html is None:
+            html = without_token(render_block(PAGE, "item", item=item, task=task, **context))
+            with LOCK:
+                store[key] = html
+        return with_token(html)
+
+    return item_row
 
 
 def checklist_years(unit: Unit) -> list[tuple[int, bool]]:
@@ -200,8 +231,35 @@ def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
     helping = db.session.scalars(
         base.where(Task.assignment_id.in_(helping_assignment_ids(unit.id)), Task.unit_id != unit.id)
     ).unique().all()
-    context = task_context(list(tasks), **extra)
-    context["counts"].update(counts(t.id for t in helping))
-    context.update(unit=unit, tasks=tasks, helping=helping, since=last_event_id(),
-                   page_id=new_page_id(), years=years, year=year)
-    return context
+    return {"sections": task_sections(list(tasks), **extra), "counts": counts(t.id for t in helping),
+            "unit": unit, "tasks": tasks, "helping": helping, "since": last_event_id(),
+            "page_id": new_page_id(), "years": years, "year": year, "oob": (),
+            "can_change": lambda task: can_change_task(current_user, task)}
+
+
+def task_sections(tasks: list[Task], **extra) -> dict[int, Markup]:
+    """Return each task's section of the checklist page (head, items, forms, history, comments).
+
+    A section is kept per version of its task (every checklist write counts it up) and what the
+    reader may do there; a CSRF token in it is the reader's own, put in when it is sent. After a
+    tick the page reads and renders the ticked task's section only. A section showing a form
+    with errors or an item being edited (`extra`) is rendered for this answer alone.
+    """
+    everything = everything_version()
+    store = kept_pieces("checklist-section") if everything is not None and not extra else None
+    today, htmx = clock.today(), bool(request.htmx)
+    keys = {task.id: (task.id, task.version, everything, today, htmx, can_change_task(current_user, task),
+                      can_comment_task(current_user, task)) for task in tasks}
+    sections = {}
+    if store is not None:
+        with LOCK:
+            sections = {task_id: kept for task_id, key in keys.items() if (kept := store.get(key)) is not None}
+    missing = [task for task in tasks if task.id not in sections]
+    if missing:
+        context = task_context(missing, **extra)
+        for task in missing:
+            sections[task.id] = without_token(render_block(PAGE, "task_section", task=task, **context))
+            if store is not None:
+                with LOCK:
+                    store[keys[task.id]] = sections[task.id]
+    return {task_id: with_token(html) for task_id, html in sections.items()}

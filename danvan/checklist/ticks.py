@@ -21,7 +21,6 @@ from danvan.access import Rule, require
 from danvan.checklist.events import log_event
 from danvan.database import run, write_transaction
 from danvan.evidence.queries import item_photo_count
-from danvan.extensions import db
 from danvan.orm import (
     Assignment,
     Change,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from dataclasses import dataclass
+
+from flask import get_template_attribute, render_template
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from danvan.access import Access, access, is_leadership, is_read_only, is_standing_unit
@@ -11,26 +15,77 @@ from danvan.checklist.completion import counts
 from danvan.extensions import db
 from danvan.home import bp
 from danvan.home.glance import province_glance, units_behind
-from danvan.home.todo import todos_for
+from danvan.home.todo import checklist_todos, standing_todos
 from danvan.models.rollup import my_shares, totals_for
 from danvan.orm import Assignment, CompiledReport, Initiative, Plan, Task, Unit, current_province_plan
 from danvan.orm.plan import initiative_coordinator
-from danvan.pagecache import cached_page, depends_on_units
+from danvan.pagecache import cached_page, depends_on_units, kept_part, with_token, without_token
 from danvan.reports.workflow import owed_by
 
 
-def unit_overview(unit: Unit) -> dict:
-    """Return what the plans ask of a unit: its tasks, and the mô hình it helps on.
+@dataclass(frozen=True)
+class TaskLine:
+    """A task as the home lists it (its counts come fresh: they change with every tick)."""
 
-    The mô hình it leads come with its shares (models.rollup.my_shares), not here again.
-    """
-    tasks = db.session.scalars(
-        db.select(Task)
-        .join(Task.assignment)
-        .join(Assignment.plan)
+    id: int
+    unit_id: int
+    title: str
+    plan_code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a home shows that no checklist write changes: kept per login, "all" version and day."""
+
+    mine: Markup  # the province link, the unit's shares, its reports
+    tail: Markup  # the mô hình it helps on, the plans
+    tasks: tuple[TaskLine, ...]
+    todo_lines: tuple[tuple[int, str], ...]  # (rank, HTML without the reader's CSRF token)
+    unseen: bool
+
+
+@bp.get("/")
+@access(Access.MEMBER)
+@cached_page()
+def index():
+    """Return the logged-in unit's home: what to do now, then its targets, reports, tasks and plans.
+
+    A tick changes its checklist lines and task counts only: the rest is kept (`standing`)."""
+    unit = current_user.unit
+    current = current_province_plan()
+    sees_province = _sees_province(current)
+    if not sees_province:
+        depends_on_units([unit.id])  # its own checklist is the only one its home shows
+    standing = kept_part("home", lambda: _standing(unit, current))
+    line = get_template_attribute("home/_todo.html", "todo_line")
+    lines = [*((rank, with_token(html)) for rank, html in standing.todo_lines),
+             *((t.rank, line(t)) for t in checklist_todos(current_user, current))]
+    return render_template(
+        "home/index.html", unit=unit, standing=standing, tasks=standing.tasks,
+        counts=counts(t.id for t in standing.tasks),
+        todo_lines=[html for _rank, html in sorted(lines, key=lambda ranked: ranked[0])],
+        unseen=standing.unseen,
+        glance=province_glance(current) if sees_province else None,
+        behind=units_behind(current) if current and (is_leadership(current_user) or current_user.is_admin)
+        else None,
+        sent=_sent_compiled() if is_read_only(current_user) else None,
+    )
+
+
+def _standing(unit: Unit, current: Plan | None) -> Standing:
+    """Read and render what the home shows that no checklist write changes."""
+    # The province's plans and the unit's own; other units' own plans are a click away.
+    plans = db.session.scalars(
+        db.select(Plan)
+        .where(Plan.parent_plan_id.is_(None) | (Plan.owner_unit_id == unit.id))
+        .order_by(Plan.year.desc(), Plan.id)
+    ).all()
+    tasks = db.session.execute(
+        db.select(Task.id, Task.unit_id, Assignment.short_title, Plan.code, Assignment.text)
+        .join(Task.assignment).join(Assignment.plan)
         .where(Task.unit_id == unit.id)
         .order_by(Plan.year.desc(), Assignment.position)
-        .options(selectinload(Task.assignment).selectinload(Assignment.plan))
     ).all()
     helping = db.select(initiative_coordinator.c.initiative_id).where(
         initiative_coordinator.c.unit_id == unit.id
@@ -41,41 +96,20 @@ def unit_overview(unit: Unit) -> dict:
         .order_by(Initiative.plan_id.desc(), Initiative.position)
         .options(selectinload(Initiative.targets))
     ).all()
-    return {"tasks": tasks, "initiatives": initiatives}
-
-
-@bp.get("/")
-@access(Access.MEMBER)
-@cached_page()
-def index():
-    """Return the logged-in unit's home: what to do now, then its targets, reports, tasks and plans."""
-    unit = current_user.unit
-    current = current_province_plan()
-    sees_province = _sees_province(current)
-    if not sees_province:
-        depends_on_units([unit.id])  # its own checklist is the only one its home shows
-    # The province's plans and the unit's own; other units' own plans are a click away.
-    plans = db.session.scalars(
-        db.select(Plan)
-        .where(Plan.parent_plan_id.is_(None) | (Plan.owner_unit_id == unit.id))
-        .order_by(Plan.year.desc(), Plan.id)
-    ).all()
-    overview = unit_overview(unit)
     shares = my_shares(unit)
-    todos = todos_for(current_user, current, shares)
-    return render_template(
-        "home/index.html", unit=unit, plans=plans, **overview,
-        counts=counts(t.id for t in overview["tasks"]),
-        standing_unit_id=next((p.standing_unit_id for p in plans), None),
-        shares=shares,
-        # A lead unit follows the whole mô hình: every unit's results, not only its own.
-        lead_totals=totals_for([s.target for s in shares if s.lead]),
-        owed_reports=owed_by(unit),
-        todos=todos, unseen=any(t.reminder and t.reminder.seen_at is None for t in todos),
-        glance=province_glance(current) if sees_province else None,
-        behind=units_behind(current) if current and (is_leadership(current_user) or current_user.is_admin)
-        else None,
-        sent=_sent_compiled() if is_read_only(current_user) else None,
+    todos = standing_todos(current_user, current, shares)
+    line = get_template_attribute("home/_todo.html", "todo_line")
+    context = {"unit": unit, "plans": plans, "initiatives": initiatives, "shares": shares,
+               "standing_unit_id": next((p.standing_unit_id for p in plans), None),
+               # A lead unit follows the whole mô hình: every unit's results, not only its own.
+               "lead_totals": totals_for([s.target for s in shares if s.lead]),
+               "owed_reports": owed_by(unit)}
+    return Standing(
+        mine=Markup(render_block("home/index.html", "mine", **context)),
+        tail=Markup(render_block("home/index.html", "tail", **context)),
+        tasks=tuple(TaskLine(*row) for row in tasks),
+        todo_lines=tuple((t.rank, without_token(line(t))) for t in todos),
+        unseen=any(t.reminder and t.reminder.seen_at is None for t in todos),
     )
 
 

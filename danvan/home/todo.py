@@ -96,7 +96,7 @@ def previous_visit(user: User) -> datetime | None:
 
 def unit_todos(user: User, unit: Unit, plan: Plan | None,
                shares: list[rollup.UnitProgress] | None = None) -> list[Todo]:
-    """A unit's own: returned, reminded, late or due reports; overdue items; new comments; quiet shares."""
+    """A unit's own but its checklist's: returned, reminded, late or due reports; quiet shares."""
     today = clock.today()
     todos: list[Todo] = []
     reports = db.session.scalars(
@@ -124,7 +124,6 @@ def unit_todos(user: User, unit: Unit, plan: Plan | None,
                           else url_for("home.index"),
                           f"Gửi {format_date(reminder.created_at)}", reminder=reminder))
     if plan is not None:
-        todos += _checklist_todos(user, unit, plan)
         todos += _quiet_shares(unit, plan, today, shares)
     return todos
 
@@ -138,7 +137,14 @@ def active_reminders(unit: Unit) -> list[Reminder]:
         .order_by(Reminder.created_at.desc()).options(selectinload(Reminder.sender_unit))).all()
 
 
-def _checklist_todos(user: User, unit: Unit, plan: Plan) -> list[Todo]:
+def checklist_todos(user: User, plan: Plan | None) -> list[Todo]:
+    """What the unit's checklist asks now: its overdue items, and comments since the last visit.
+
+    Apart from `standing_todos`, since it changes with every tick; no other kind of line has
+    their ranks (OVERDUE, COMMENT), so the two lists merge by rank alone."""
+    if plan is None or is_read_only(user):
+        return []
+    unit = user.unit
     tasks = db.session.execute(
         db.select(Task.id, Assignment.short_title).join(Assignment)
         .where(Task.unit_id == unit.id, Assignment.plan_id == plan.id)).all()
@@ -289,8 +295,9 @@ def scoring_todos(user: User) -> list[Todo]:
                  url_for("emulation.review", review_id=review_id), title) for review_id, title, due, n in rows]
 
 
-def todos_for(user: User, plan: Plan | None, shares: list[rollup.UnitProgress] | None = None) -> list[Todo]:
-    """Everything the account must do now, most urgent first ([] when there is nothing).
+def standing_todos(user: User, plan: Plan | None, shares: list[rollup.UnitProgress] | None = None) -> list[Todo]:
+    """Everything the account must do now but what its checklist asks (`checklist_todos`), most
+    urgent first ([] when there is nothing).
 
     `shares`: the unit's progress on every plan (`rollup.my_shares`), when the caller has it.
     """
