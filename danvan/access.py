@@ -167,9 +167,12 @@ def can_change_task(user: User, task: Task) -> bool:
 
 def can_comment_task(user: User, task: Task) -> bool:
     """The task's own unit and the units coordinating on its assignment comment on it."""
-    if can_change_task(user, task):
-        return True
-    return not is_read_only(user) and any(u.id == user.unit_id for u in task.assignment.coordinating_units)
+    return can_comment_on(user, task.unit_id, any(u.id == user.unit_id for u in task.assignment.coordinating_units))
+
+
+def can_comment_on(user: User, unit_id: int, user_coordinates: bool) -> bool:
+    """`can_comment_task` for a task known by its unit and whether the account's unit coordinates on it."""
+    return can_write_for(user, unit_id) or (not is_read_only(user) and user_coordinates)
 
 
 def can_change_item(user: User, item: ChecklistItem) -> bool:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from flask import request
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
-from sqlalchemy import case, func
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from danvan import clock
-from danvan.access import Rule, can_change_task, can_comment_task, require
+from danvan.access import Rule, can_change_task, can_comment_on, can_comment_task, require
 from danvan.checklist.completion import counts
 from danvan.checklist.events import last_event_id
 from danvan.checklist.forms import CommentForm, DoneForm, ItemForm
+from danvan.database import run
 from danvan.evidence.queries import LazyCounts, item_photo_count, item_photo_counts
 from danvan.extensions import db
 from danvan.orm import (
@@ -30,6 +33,7 @@ from danvan.orm import (
     lock_row,
     show_units_of_year,
 )
+from danvan.orm.org import unit_then
 from danvan.orm.plan import assignment_coordinator
 from danvan.pagecache import LOCK, everything_version, kept_pieces, new_page_id, with_token, without_token
 
@@ -47,6 +51,61 @@ def task_query():
         joinedload(Task.changed_by).joinedload(User.unit),
         joinedload(Task.done_by),
     )
+
+
+@dataclass(frozen=True)
+class UnitName:
+    short_name: str
+
+
+@dataclass(frozen=True)
+class Ticker:
+    """Who ticked last, as the row shows them: the unit's short name of the plan's year."""
+
+    display_name: str
+    unit: UnitName
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """What a tick's answer shows of its task: its done mark and its counts (done, items, late)."""
+
+    id: int
+    unit_id: int
+    assignment_id: int
+    year: int
+    done_at: datetime | None
+    counts: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """A live checklist item as the checklist row shows it (the template's `item`), read as plain
+    columns: by the page (`task` None: the page has its tasks) and by a tick (`task` for its rule
+    and its answer; `ticked_by` read only for the answer, not to check the tick)."""
+
+    id: int
+    task: TaskRow | None
+    text: str
+    due_on: date | None
+    responsible: str
+    done_at: datetime | None
+    ticked_at: datetime | None
+    ticked_by_id: int | None
+    ticked_by: Ticker | None
+    photos: int
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def task_id(self) -> int:
+        return self.task.id
+
+
+# Built once: a checklist page loads the tasks of the sections it renders with it.
+TASKS_BY_ID = task_query().where(Task.id.in_(bindparam("ids", expanding=True)))
 
 
 def helping_assignment_ids(unit_id: int):
@@ -110,39 +169,56 @@ class ByTask(dict):
 def _by_task(task_ids: list[int], query) -> dict[int, list]:
     grouped: dict[int, list] = {t: [] for t in task_ids}
     if task_ids:
-        for row in db.session.scalars(query):
+        for row in db.session.scalars(query, {"ids": task_ids}):
             grouped[row.task_id].append(row)
     return grouped
 
 
-def _live_items(task_ids: list[int], photos: LazyCounts) -> dict[int, list[ChecklistItem]]:
-    """The tasks' items; their photo counts come in the same query (a page costs no more for them)."""
+_TICKER, _TICKER_UNIT = aliased(User), aliased(Unit)
+# Built once: a page's sections read their items, removed items and comments with these.
+LIVE_ITEMS = (
+    select(ChecklistItem.id, ChecklistItem.task_id, ChecklistItem.text, ChecklistItem.due_on,
+           ChecklistItem.responsible, ChecklistItem.done_at, ChecklistItem.ticked_at, ChecklistItem.ticked_by_id,
+           _TICKER.full_name, _TICKER.username, _TICKER_UNIT.id.label("ticker_unit_id"),
+           _TICKER_UNIT._short_name.label("ticker_unit"), item_photo_count().label("photos"))
+    .outerjoin(_TICKER, _TICKER.id == ChecklistItem.ticked_by_id)
+    .outerjoin(_TICKER_UNIT, _TICKER_UNIT.id == _TICKER.unit_id)
+    .where(ChecklistItem.task_id.in_(bindparam("ids", expanding=True)), ChecklistItem.removed_at.is_(None))
+    .order_by(ChecklistItem.position, ChecklistItem.id)
+)
+REMOVED_ITEMS = (select(ChecklistItem)
+                 .where(ChecklistItem.task_id.in_(bindparam("ids", expanding=True)), ChecklistItem.removed_at.is_not(None))
+                 .order_by(ChecklistItem.removed_at.desc())
+                 .options(joinedload(ChecklistItem.removed_by).joinedload(User.unit)))
+COMMENTS = (select(TaskComment).where(TaskComment.task_id.in_(bindparam("ids", expanding=True)))
+            .order_by(TaskComment.created_at, TaskComment.id)
+            .options(joinedload(TaskComment.unit), joinedload(TaskComment.user)))
+
+
+def _live_items(task_ids: list[int], photos: LazyCounts) -> dict[int, list[ItemRow]]:
+    """The tasks' items as plain rows; their photo counts come in the same query (a page costs
+    no more for them). Who ticked is named as the request's day has units (the plan's year)."""
     grouped: dict[int, list] = {t: [] for t in task_ids}
     counted: dict[int, int] = {}
     if task_ids:
-        for item, n in db.session.execute(
-                db.select(ChecklistItem, item_photo_count())
-                .where(ChecklistItem.task_id.in_(task_ids), ChecklistItem.removed_at.is_(None))
-                .order_by(ChecklistItem.position, ChecklistItem.id)
-                .options(joinedload(ChecklistItem.ticked_by).joinedload(User.unit))):
-            grouped[item.task_id].append(item)
-            counted[item.id] = n
+        for r in run(LIVE_ITEMS, {"ids": task_ids}):
+            ticker = None
+            if r.ticked_by_id is not None:
+                then = unit_then(r.ticker_unit_id)
+                ticker = Ticker(r.full_name or r.username, UnitName(then.short_name if then else r.ticker_unit))
+            grouped[r.task_id].append(ItemRow(r.id, None, r.text, r.due_on, r.responsible, r.done_at, r.ticked_at,
+                                              r.ticked_by_id, ticker, r.photos))
+            counted[r.id] = r.photos
     photos.fill(counted)
     return grouped
 
 
 def _removed_items(task_ids: list[int]) -> dict[int, list[ChecklistItem]]:
-    return _by_task(task_ids, db.select(ChecklistItem)
-                    .where(ChecklistItem.task_id.in_(task_ids), ChecklistItem.removed_at.is_not(None))
-                    .order_by(ChecklistItem.removed_at.desc())
-                    .options(joinedload(ChecklistItem.removed_by).joinedload(User.unit)))
+    return _by_task(task_ids, REMOVED_ITEMS)
 
 
 def _comments(task_ids: list[int]) -> dict[int, list[TaskComment]]:
-    return _by_task(task_ids, db.select(TaskComment)
-                    .where(TaskComment.task_id.in_(task_ids))
-                    .order_by(TaskComment.created_at, TaskComment.id)
-                    .options(joinedload(TaskComment.unit), joinedload(TaskComment.user)))
+    return _by_task(task_ids, COMMENTS)
 
 
 def make_form(kind: str, task_id: int, blank: bool = False):
@@ -175,7 +251,33 @@ def task_context(tasks: list[Task], **extra) -> dict:
     }
     context.update(extra)
     context["item_row"] = _item_rows(context)
+    context["task_form"] = _task_forms(context)
     return context
+
+
+FORM_BLOCKS = {"add_form": "add", "done_form": "done", "comment_form": "comment"}
+
+
+def _task_forms(context: dict) -> Callable[[str, Task], Markup]:
+    """Return the template's `task_form(block, task)`: a task's form to add an item, mark it done
+    or comment, rendered once per process while blank (its HTML differs by the task and, marking
+    done, whether it is done) with the reader's CSRF token put in; a form with errors is this
+    answer's alone."""
+    store = kept_pieces("checklist-form")
+
+    def task_form(block: str, task: Task) -> Markup:
+        if store is None or f"{FORM_BLOCKS[block]}-{task.id}" in context["forms"]:
+            return Markup(render_block(PAGE, block, task=task, **context))
+        key = (block, task.id, task.done_at is None)
+        with LOCK:
+            html = store.get(key)
+        if html is None:
+            html = without_token(render_block(PAGE, block, task=task, **context))
+            with LOCK:
+                store[key] = html
+        return with_token(html)
+
+    return task_form
 
 
 def _item_rows(context: dict) -> Callable[[object, Task], Markup]:
@@ -204,20 +306,45 @@ def _item_rows(context: dict) -> Callable[[object, Task], Markup]:
     return item_row
 
 
+@dataclass(frozen=True)
+class PageTask:
+    """A task as the checklist page first reads it: enough to key its kept section and to know
+    what the reader may do there (the rules of danvan.access take it as they take a Task)."""
+
+    id: int
+    unit_id: int
+    version: int
+    reader_coordinates: bool  # the reader's unit coordinates on the task's assignment
+
+
+def _coordinated_by(unit_id):
+    return select(assignment_coordinator.c.assignment_id).where(
+        assignment_coordinator.c.unit_id == unit_id).scalar_subquery()
+
+
+# Built once: the page reads its years and its tasks with these.
+YEARS = (select(Plan.year, func.max(case((Plan.status == PlanStatus.ISSUED, 1), else_=0)))
+         .join(Assignment, Assignment.plan_id == Plan.id).join(Task)
+         .where((Task.unit_id == bindparam("unit_id")) | Task.assignment_id.in_(_coordinated_by(bindparam("unit_id"))))
+         .group_by(Plan.year).order_by(Plan.year.desc()))
+PAGE_TASKS = (select(Task.id, Task.unit_id, Task.version,
+                     Task.assignment_id.in_(_coordinated_by(bindparam("reader_unit"))).label("reader_coordinates"))
+              .join(Assignment, Assignment.id == Task.assignment_id).join(Plan, Plan.id == Assignment.plan_id)
+              .where(Plan.year == bindparam("year"),
+                     (Task.unit_id == bindparam("unit_id")) | Task.assignment_id.in_(_coordinated_by(bindparam("unit_id"))))
+              .order_by(Assignment.position, Task.id))
+
+
 def checklist_years(unit: Unit) -> list[tuple[int, bool]]:
     """Return (year, has an issued plan) for the years the unit has or helps on tasks, newest first."""
-    rows = db.session.execute(
-        db.select(Plan.year, func.max(case((Plan.status == PlanStatus.ISSUED, 1), else_=0)))
-        .join(Assignment, Assignment.plan_id == Plan.id).join(Task)
-        .where((Task.unit_id == unit.id) | Task.assignment_id.in_(helping_assignment_ids(unit.id)))
-        .group_by(Plan.year).order_by(Plan.year.desc())
-    ).all()
-    return [(year, bool(issued)) for year, issued in rows]
+    return [(year, bool(issued)) for year, issued in run(YEARS, {"unit_id": unit.id})]
 
 
 def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
     """Return a unit's checklist page for one plan year (the newest by default): its tasks, and
-    the tasks it helps on. Older years stay one link away, so the page does not grow each year."""
+    the tasks it helps on. Older years stay one link away, so the page does not grow each year.
+
+    Its tasks come as plain columns; only a section not kept (`task_sections`) loads its task."""
     known = checklist_years(unit)
     years = [y for y, _issued in known]
     if year not in years:
@@ -225,41 +352,48 @@ def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
         year = next((y for y, issued in known if issued), years[0] if years else None)
     if year is not None:
         show_units_of_year(year)
-    base = (task_query().join(Task.assignment).join(Assignment.plan)
-            .where(Plan.year == year).order_by(Plan.year.desc(), Assignment.position, Task.id))
-    tasks = db.session.scalars(base.where(Task.unit_id == unit.id)).unique().all()
-    helping = db.session.scalars(
-        base.where(Task.assignment_id.in_(helping_assignment_ids(unit.id)), Task.unit_id != unit.id)
-    ).unique().all()
-    return {"sections": task_sections(list(tasks), **extra), "counts": counts(t.id for t in helping),
-            "unit": unit, "tasks": tasks, "helping": helping, "since": last_event_id(),
-            "page_id": new_page_id(), "years": years, "year": year, "oob": (),
-            "can_change": lambda task: can_change_task(current_user, task)}
+    rows = run(PAGE_TASKS, {"year": year, "unit_id": unit.id, "reader_unit": current_user.unit_id}).all()
+    tasks = [PageTask(r.id, r.unit_id, r.version, bool(r.reader_coordinates)) for r in rows if r.unit_id == unit.id]
+    sections, helping, context = task_sections(tasks, [r.id for r in rows if r.unit_id != unit.id], **extra)
+    return {"sections": sections, "counts": context["counts"], "unit": unit, "tasks": tasks, "helping": helping,
+            "since": last_event_id(), "page_id": new_page_id(), "years": years, "year": year, "oob": (),
+            "can_change": context["can_change"]}
 
 
-def task_sections(tasks: list[Task], **extra) -> dict[int, Markup]:
-    """Return each task's section of the checklist page (head, items, forms, history, comments).
+def _loaded(task_ids: list[int]) -> dict[int, Task]:
+    """Return {id: task} with what their sections show, loaded at once (none gone meanwhile)."""
+    if not task_ids:
+        return {}
+    return {t.id: t for t in db.session.scalars(TASKS_BY_ID, {"ids": task_ids}).unique()}
+
+
+def task_sections(tasks: list[PageTask], helping_ids: list[int], **extra) -> tuple[dict[int, Markup], list[Task], dict]:
+    """Return each task's section of the checklist page (head, items, forms, history, comments),
+    the tasks it helps on (`helping_ids`, shown by their heads) and the context they were rendered with.
 
     A section is kept per version of its task (every checklist write counts it up) and what the
     reader may do there; a CSRF token in it is the reader's own, put in when it is sent. After a
-    tick the page reads and renders the ticked task's section only. A section showing a form
+    tick the page loads and renders the ticked task's section only. A section showing a form
     with errors or an item being edited (`extra`) is rendered for this answer alone.
     """
     everything = everything_version()
     store = kept_pieces("checklist-section") if everything is not None and not extra else None
     today, htmx = clock.today(), bool(request.htmx)
     keys = {task.id: (task.id, task.version, everything, today, htmx, can_change_task(current_user, task),
-                      can_comment_task(current_user, task)) for task in tasks}
+                      can_comment_on(current_user, task.unit_id, task.reader_coordinates)) for task in tasks}
     sections = {}
     if store is not None:
         with LOCK:
             sections = {task_id: kept for task_id, key in keys.items() if (kept := store.get(key)) is not None}
-    missing = [task for task in tasks if task.id not in sections]
-    if missing:
-        context = task_context(missing, **extra)
-        for task in missing:
-            sections[task.id] = without_token(render_block(PAGE, "task_section", task=task, **context))
-            if store is not None:
-                with LOCK:
-                    store[keys[task.id]] = sections[task.id]
-    return {task_id: with_token(html) for task_id, html in sections.items()}
+    # The sections to render and the heads of the tasks it helps on, loaded (and counted) at once.
+    missing = [task.id for task in tasks if task.id not in sections]
+    loaded = _loaded(missing + helping_ids)
+    rendered = [loaded[task_id] for task_id in missing if task_id in loaded]
+    helping = [loaded[task_id] for task_id in helping_ids if task_id in loaded]
+    context = task_context(rendered + helping, **extra)
+    for task in rendered:
+        sections[task.id] = without_token(render_block(PAGE, "task_section", task=task, **context))
+        if store is not None:
+            with LOCK:
+                store[keys[task.id]] = sections[task.id]
+    return {task_id: with_token(html) for task_id, html in sections.items()}, helping, context

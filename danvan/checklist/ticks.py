@@ -9,8 +9,8 @@ those values, with nothing read again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 
 from flask import abort
 from sqlalchemy import bindparam, func, insert, select, update
@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from danvan import clock
 from danvan.access import Rule, require
 from danvan.checklist.events import log_event
+from danvan.checklist.queries import ItemRow, TaskRow, Ticker, UnitName
 from danvan.database import run, write_transaction
 from danvan.evidence.queries import item_photo_count
 from danvan.orm import (
@@ -34,57 +35,6 @@ from danvan.orm import (
     utcnow,
 )
 from danvan.orm.plan import assignment_coordinator
-
-
-@dataclass(frozen=True)
-class UnitName:
-    short_name: str
-
-
-@dataclass(frozen=True)
-class Ticker:
-    """Who ticked last, as the row shows them: the unit's short name of the plan's year."""
-
-    display_name: str
-    unit: UnitName
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    """What a tick's answer shows of its task: its done mark and its counts (done, items, late)."""
-
-    id: int
-    unit_id: int
-    assignment_id: int
-    year: int
-    done_at: datetime | None
-    counts: tuple[int, int, int]
-
-
-@dataclass(frozen=True)
-class ItemRow:
-    """A live checklist item as the checklist row shows it (the template's `item`); `ticked_by`
-    is read only for the answer (`set_done`), not to check the tick."""
-
-    id: int
-    task: TaskRow
-    text: str
-    due_on: date | None
-    responsible: str
-    done_at: datetime | None
-    ticked_at: datetime | None
-    ticked_by_id: int | None
-    ticked_by: Ticker | None
-    photos: int
-
-    @property
-    def done(self) -> bool:
-        return self.done_at is not None
-
-    @property
-    def task_id(self) -> int:
-        return self.task.id
-
 
 _live = aliased(ChecklistItem)
 
