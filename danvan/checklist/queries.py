@@ -235,6 +235,7 @@ def task_context(tasks: list[Task], **extra) -> dict:
     forms = extra.pop("forms", {})
     # A row alone (a tick) counts its photos in a query of their own; a list counts them with its items.
     photos = item_photo_counts(ids)
+    reader = current_user._get_current_object()  # asked once per row: not through the proxy each time
     context = {
         "items": ByTask(lambda task_ids: _live_items(task_ids, photos), ids),
         "removed": ByTask(_removed_items, ids),
@@ -242,8 +243,8 @@ def task_context(tasks: list[Task], **extra) -> dict:
         "photos": photos,
         "counts": counts(ids),
         "today": clock.today(),
-        "can_change": lambda task: can_change_task(current_user, task),
-        "can_comment": lambda task: can_comment_task(current_user, task),
+        "can_change": lambda task: can_change_task(reader, task),
+        "can_comment": lambda task: can_comment_task(reader, task),
         "forms": forms,
         "form_of": lambda kind, task_id: forms.get(f"{kind}-{task_id}", None) or make_form(kind, task_id, True),
         "oob": (),

@@ -133,13 +133,14 @@ def toggle(item_id: int):
     done = request.form.get("done")
     if done not in ("0", "1"):
         abort(400)
-    found = set_done(found, done == "1", current_user._get_current_object())
+    user = current_user._get_current_object()
+    found = set_done(found, done == "1", user)
     task = found.task
     url = url_for("checklist.unit", unit_id=task.unit_id, year=task.year, _anchor=f"task-{task.id}")
     return after_write(url, fragment=lambda: render_blocks(
         PAGE, ["item", "counter"], item=found, task=task, counts={task.id: task.counts},
         photos={found.id: found.photos}, today=clock.today(), editing=None, oob=("counter",),
-        can_change=lambda t: can_change_task(current_user, t)))
+        can_change=lambda t: can_change_task(user, t)))
 
 
 @bp.route("/items/<id:item_id>/edit", methods=["GET", "POST"])
