@@ -158,30 +158,68 @@ def forget_kept_pages(app) -> None:
     app.extensions.pop("danvan_pieces", None)
 
 
-def kept_pieces(kind: str, maxsize: int = 20_000) -> LRUCache | None:
-    """Return this process's store of one kind of kept piece of pages (a row, a part of a page),
-    or None when pages are not kept. A piece's key holds all it depends on: the object's own
-    version and `everything_version()`, so a changed object is a new key, never a stale piece."""
+def _pieces() -> LRUCache | None:
+    """This process's kept pieces of pages, bounded in bytes, or None when pages are not kept."""
     if _cache() is None:
         return None
-    stores = current_app.extensions.setdefault("danvan_pieces", {})
-    return stores.get(kind) or stores.setdefault(kind, LRUCache(maxsize))
+    app = current_app._get_current_object()
+    store = app.extensions.get("danvan_pieces")
+    if store is None:
+        size = app.config.get("PIECE_CACHE_BYTES", 32 * 1024 * 1024)
+        store = app.extensions.setdefault("danvan_pieces", LRUCache(size, getsizeof=_size))
+    return store
+
+
+def _size(piece) -> int:
+    return len(piece) if isinstance(piece, str) else piece.size
+
+
+def kept_piece(key: tuple, make: Callable[[], T]) -> T:
+    """Return the piece of a page kept under `key`, made (`make()`) once per process.
+
+    A piece is a row, a section or a part of a page, shared by every page and reader it suits.
+    Its key starts with its kind and holds everything it depends on: the object's own version
+    (a task's) or `everything_version()`, the day, what the reader may do there. So a changed
+    object is a new key and a piece is never stale. HTML with a form carries no reader's CSRF
+    token (`without_token`); a piece other than text has a `size` in bytes.
+    """
+    store = _pieces()
+    if store is None:
+        return make()
+    with LOCK:
+        piece = store.get(key)
+    if piece is None:
+        piece = make()
+        with LOCK:
+            store[key] = piece
+    return piece
+
+
+def kept_pieces(keys: dict) -> dict:
+    """Return {name: piece} of those of `keys` ({name: key}) that are kept; the caller makes the
+    others at once (one query for all) and `keep`s them."""
+    store = _pieces()
+    if store is None:
+        return {}
+    with LOCK:
+        return {name: piece for name, key in keys.items() if (piece := store.get(key)) is not None}
+
+
+def keep(pieces: dict) -> None:
+    """Keep these pieces ({key: piece}) made by the caller (`kept_pieces`)."""
+    store = _pieces()
+    if store is not None:
+        with LOCK:
+            store.update(pieces)
 
 
 def kept_part(name: str, make: Callable[[], T]) -> T:
     """Return a part of this reader's page that no checklist write changes: `make()` once per
     login, "all" version and day, then kept (a home's shares, reports, plans; its standing to-dos)."""
-    store, everything, reader = kept_pieces("part", maxsize=2_000), everything_version(), session.get("_user_id")
-    if store is None or everything is None or reader is None:
+    everything, reader = everything_version(), session.get("_user_id")
+    if everything is None or reader is None:
         return make()
-    key = (name, reader, everything, clock.today())
-    with LOCK:
-        part = store.get(key)
-    if part is None:
-        part = make()
-        with LOCK:
-            store[key] = part
-    return part
+    return kept_piece(("part", name, reader, everything, clock.today()), make)
 
 
 def without_token(html: str) -> str:

@@ -18,7 +18,7 @@ from danvan.checklist.events import last_event_id
 from danvan.database import run
 from danvan.extensions import db
 from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, User, short_names, show_units_of_year
-from danvan.pagecache import LOCK, cached_page, everything_version, kept_pieces, new_page_id
+from danvan.pagecache import cached_page, everything_version, keep, kept_piece, kept_pieces, new_page_id
 from danvan.text import small_id
 from danvan.web import wants_fragment
 
@@ -59,6 +59,10 @@ class KeptRow:
     row: Row
     html: Markup
 
+    @property
+    def size(self) -> int:
+        return len(self.html) + 200
+
 
 def _ordered(where):
     return (db.select(Task.id, Task.version)
@@ -75,28 +79,23 @@ ROWS = (db.select(Task.id, Task.unit_id, Assignment.short_title, Task.done_at, T
         .where(Task.id.in_(bindparam("ids", expanding=True))))
 
 
-def _rows(where, selection: tuple) -> list[KeptRow]:
-    """Return the rows of the tasks `where` selects (`selection` names it), in the view's order.
+def _rows(where) -> list[KeptRow]:
+    """Return the rows of the tasks `where` selects, in the view's order, each with its HTML.
 
     Rows are kept per version of their task (every checklist write counts it up) while "all" is
     unchanged: after a tick, a province page reads the ids and versions of its tasks, and reads
     and renders only the ticked one. Unit names are those of the plan's year.
     """
     tasks = db.session.execute(_ordered(where)).all()
-    everything = everything_version()
-    store = kept_pieces("province-rows", maxsize=32) if everything is not None else None
-    kept: dict[int, tuple[int, KeptRow]] = {}
-    if store is not None:
-        with LOCK:
-            kept = store.setdefault((selection, everything, clock.today()), kept)
-    missing = [task_id for task_id, version in tasks if (got := kept.get(task_id)) is None or got[0] != version]
-    if missing:
-        fresh = _fresh_rows(missing)
-        versions = dict(tasks)
-        with LOCK:
-            kept.update((task_id, (versions[task_id], row)) for task_id, row in fresh.items())
+    everything, today = everything_version(), clock.today()
+    keys = {task_id: ("province-row", task_id, version, everything, today) for task_id, version in tasks}
+    found = kept_pieces(keys) if everything is not None else {}
+    made = _fresh_rows([task_id for task_id in keys if task_id not in found])
+    if everything is not None:
+        keep({keys[task_id]: row for task_id, row in made.items()})
+    found.update(made)
     # A task the ids saw and the rows did not (removed meanwhile, on PostgreSQL) is left out.
-    return [got[1] for task_id, _ in tasks if (got := kept.get(task_id)) is not None]
+    return [found[task_id] for task_id, _ in tasks if task_id in found]
 
 
 def _fresh_rows(task_ids: list[int]) -> dict[int, KeptRow]:
@@ -105,26 +104,16 @@ def _fresh_rows(task_ids: list[int]) -> dict[int, KeptRow]:
     The view shows hundreds of rows; loading them as objects with their plans, units and users
     cost 40 ms a page, these columns cost a few.
     """
+    if not task_ids:
+        return {}
     found = run(ROWS, {"ids": task_ids}).all()
     item_counts = counts(task_ids)
     names = short_names({r.unit_id for r in found} | {r.changer_unit for r in found if r.changer_unit})
-    return {r.id: KeptRow(row, _html(row)) for r in found
-            if (row := Row(r.id, r.unit_id, names[r.unit_id], r.short_title, r.done_at, r.changed_at,
-                           names.get(r.changer_unit, ""), *item_counts[r.id]))}
-
-
-def _html(row: Row) -> Markup:
-    """Render a row once per process for each distinct row (the row is all its HTML shows): after
-    a write that renews every row's key ("all"), most rows read the same and are not rendered."""
-    store = kept_pieces("province-row-html")
-    with LOCK:
-        html = store.get(row) if store is not None else None
-    if html is None:
-        html = get_template_attribute("checklist/_province_row.html", "province_row")(row)
-        if store is not None:
-            with LOCK:
-                store[row] = html
-    return html
+    macro = get_template_attribute("checklist/_province_row.html", "province_row")
+    rows = [Row(r.id, r.unit_id, names[r.unit_id], r.short_title, r.done_at, r.changed_at,
+                names.get(r.changer_unit, ""), *item_counts[r.id]) for r in found]
+    # After a write that renews every row's key ("all"), most rows read the same: rendered once.
+    return {row.id: KeptRow(row, kept_piece(("province-row-html", row), lambda row=row: macro(row))) for row in rows}
 
 
 def province_context(kind: str | None, plan_id: int | None = None, state: str = "", sort: str = "") -> dict:
@@ -143,9 +132,7 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
     where = Assignment.plan_id == plan_id
     if kind in KIND_FILTERS:
         where &= Unit.kind.in_(KIND_FILTERS[kind])
-    else:
-        kind = None
-    rows = _rows(where, ("plan", plan_id, kind))
+    rows = _rows(where)
     done = total = late = 0
     for r in rows:
         done, total, late = done + r.row.done, total + r.row.total, late + r.row.late
@@ -180,4 +167,4 @@ def province_task(task_id: int):
     if not wants_fragment():
         return render_template(PAGE, **province_context(None))
     show_units_of_year(year)
-    return _rows(Task.id == task_id, ("task", task_id))[0].html
+    return _rows(Task.id == task_id)[0].html

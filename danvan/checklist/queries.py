@@ -35,7 +35,15 @@ from danvan.orm import (
 )
 from danvan.orm.org import unit_then
 from danvan.orm.plan import assignment_coordinator
-from danvan.pagecache import LOCK, everything_version, kept_pieces, new_page_id, with_token, without_token
+from danvan.pagecache import (
+    everything_version,
+    keep,
+    kept_piece,
+    kept_pieces,
+    new_page_id,
+    with_token,
+    without_token,
+)
 
 FORM_CLASSES = {"add": ItemForm, "done": DoneForm, "comment": CommentForm}
 PAGE = "checklist/unit.html"
@@ -261,48 +269,34 @@ FORM_BLOCKS = {"add_form": "add", "done_form": "done", "comment_form": "comment"
 
 def _task_forms(context: dict) -> Callable[[str, Task], Markup]:
     """Return the template's `task_form(block, task)`: a task's form to add an item, mark it done
-    or comment, rendered once per process while blank (its HTML differs by the task and, marking
-    done, whether it is done) with the reader's CSRF token put in; a form with errors is this
-    answer's alone."""
-    store = kept_pieces("checklist-form")
+    or comment, kept while blank (its HTML differs by the task and, marking done, whether it is
+    done) with the reader's CSRF token put in; a form with errors is this answer's alone."""
 
     def task_form(block: str, task: Task) -> Markup:
-        if store is None or f"{FORM_BLOCKS[block]}-{task.id}" in context["forms"]:
+        if f"{FORM_BLOCKS[block]}-{task.id}" in context["forms"]:
             return Markup(render_block(PAGE, block, task=task, **context))
-        key = (block, task.id, task.done_at is None)
-        with LOCK:
-            html = store.get(key)
-        if html is None:
-            html = without_token(render_block(PAGE, block, task=task, **context))
-            with LOCK:
-                store[key] = html
-        return with_token(html)
+        return with_token(kept_piece(("checklist-form", block, task.id, task.done_at is None),
+                                     lambda: without_token(render_block(PAGE, block, task=task, **context))))
 
     return task_form
 
 
 def _item_rows(context: dict) -> Callable[[object, Task], Markup]:
-    """Return the template's `item_row(item, task)`: an item's row, rendered once per process for
-    each distinct row (its key is everything the row shows, so nothing is ever stale) with the
-    reader's CSRF token put in. A row being edited is rendered for this answer alone."""
-    store, htmx = kept_pieces("checklist-item"), bool(request.htmx)
+    """Return the template's `item_row(item, task)`: an item's row, kept by everything it shows
+    (so never stale) with the reader's CSRF token put in. A row being edited is this answer's alone."""
+    htmx = bool(request.htmx)
 
     def item_row(item, task: Task) -> Markup:
         editing = context["editing"]
-        if store is None or (editing is not None and editing.id == item.id):
+        if editing is not None and editing.id == item.id:
             return Markup(render_block(PAGE, "item", item=item, task=task, **context))
         by = item.ticked_by
-        key = (item.id, item.text, item.due_on, item.responsible, item.done, item.ticked_at,
+        key = ("checklist-item", item.id, item.text, item.due_on, item.responsible, item.done, item.ticked_at,
                by and by.unit.short_name, by and by.display_name, context["photos"][item.id],
                not item.done and item.due_on is not None and item.due_on < context["today"],
                htmx, context["can_change"](task))
-        with LOCK:
-            html = store.get(key)
-        if html is None:
-            html = without_token(render_block(PAGE, "item", item=item, task=task, **context))
-            with LOCK:
-                store[key] = html
-        return with_token(html)
+        return with_token(kept_piece(key, lambda: without_token(
+            render_block(PAGE, "item", item=item, task=task, **context))))
 
     return item_row
 
@@ -377,24 +371,20 @@ def task_sections(tasks: list[PageTask], helping_ids: list[int], **extra) -> tup
     tick the page loads and renders the ticked task's section only. A section showing a form
     with errors or an item being edited (`extra`) is rendered for this answer alone.
     """
-    everything = everything_version()
-    store = kept_pieces("checklist-section") if everything is not None and not extra else None
-    today, htmx = clock.today(), bool(request.htmx)
-    keys = {task.id: (task.id, task.version, everything, today, htmx, can_change_task(current_user, task),
+    everything, today, htmx = everything_version(), clock.today(), bool(request.htmx)
+    keys = {task.id: ("checklist-section", task.id, task.version, everything, today, htmx,
+                      can_change_task(current_user, task),
                       can_comment_on(current_user, task.unit_id, task.reader_coordinates)) for task in tasks}
-    sections = {}
-    if store is not None:
-        with LOCK:
-            sections = {task_id: kept for task_id, key in keys.items() if (kept := store.get(key)) is not None}
+    keeping = everything is not None and not extra  # a form with errors, an item being edited: not kept
+    sections = kept_pieces(keys) if keeping else {}
     # The sections to render and the heads of the tasks it helps on, loaded (and counted) at once.
     missing = [task.id for task in tasks if task.id not in sections]
     loaded = _loaded(missing + helping_ids)
     rendered = [loaded[task_id] for task_id in missing if task_id in loaded]
     helping = [loaded[task_id] for task_id in helping_ids if task_id in loaded]
     context = task_context(rendered + helping, **extra)
-    for task in rendered:
-        sections[task.id] = without_token(render_block(PAGE, "task_section", task=task, **context))
-        if store is not None:
-            with LOCK:
-                store[keys[task.id]] = sections[task.id]
+    made = {task.id: without_token(render_block(PAGE, "task_section", task=task, **context)) for task in rendered}
+    if keeping:
+        keep({keys[task_id]: html for task_id, html in made.items()})
+    sections.update(made)
     return {task_id: with_token(html) for task_id, html in sections.items()}, helping, context

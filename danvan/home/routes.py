@@ -44,6 +44,10 @@ class Standing:
     todo_lines: tuple[tuple[int, str], ...]  # (rank, HTML without the reader's CSRF token)
     unseen: bool
 
+    @property
+    def size(self) -> int:
+        return len(self.mine) + len(self.tail) + sum(len(html) for _, html in self.todo_lines) + 200 * len(self.tasks)
+
 
 @bp.get("/")
 @access(Access.MEMBER)
