@@ -75,9 +75,12 @@ def log_event(task_id: int, unit_id: int, helper_ids: Iterable[int], user_id: in
     return now
 
 
+LAST_EVENT = select(func.max(_EVENTS.c.id))
+
+
 def last_event_id() -> int:
     """Return the newest LiveEvent id (0 if none): where a page's stream starts."""
-    return db.session.scalar(db.select(func.max(LiveEvent.id))) or 0
+    return run(LAST_EVENT).scalar() or 0
 
 
 def event_names(part: str, task_id: int, item_id: int | None) -> list[str]:

@@ -71,7 +71,14 @@ def _ordered(where):
 
 
 _CHANGER = aliased(User)
-# Built once: after a tick, a province page reads the ticked task's row with it.
+# Built once: a province page reads its plans, its tasks' ids and versions in the view's order (all
+# units or some kinds), and then the rows it does not keep (the ticked task's).
+PLANS = (db.select(Plan.id, Plan.year, Plan.code).where(Plan.parent_plan_id.is_(None))
+         .order_by(Plan.year.desc(), Plan.id.desc()))
+TASKS_OF_PLAN = _ordered(Assignment.plan_id == bindparam("plan_id"))
+TASKS_OF_KINDS = _ordered((Assignment.plan_id == bindparam("plan_id"))
+                          & Unit.kind.in_(bindparam("kinds", expanding=True)))
+ONE_TASK = _ordered(Task.id == bindparam("task_id"))
 ROWS = (db.select(Task.id, Task.unit_id, Assignment.short_title, Task.done_at, Task.changed_at,
                   _CHANGER.unit_id.label("changer_unit"))
         .join(Assignment, Assignment.id == Task.assignment_id)
@@ -79,14 +86,13 @@ ROWS = (db.select(Task.id, Task.unit_id, Assignment.short_title, Task.done_at, T
         .where(Task.id.in_(bindparam("ids", expanding=True))))
 
 
-def _rows(where) -> list[KeptRow]:
-    """Return the rows of the tasks `where` selects, in the view's order, each with its HTML.
+def _rows(tasks: list) -> list[KeptRow]:
+    """Return the rows of these tasks ((id, version) in the view's order), each with its HTML.
 
     Rows are kept per version of their task (every checklist write counts it up) while "all" is
     unchanged: after a tick, a province page reads the ids and versions of its tasks, and reads
     and renders only the ticked one. Unit names are those of the plan's year.
     """
-    tasks = db.session.execute(_ordered(where)).all()
     everything, today = everything_version(), clock.today()
     keys = {task_id: ("province-row", task_id, version, everything, today) for task_id, version in tasks}
     found = kept_pieces(keys) if everything is not None else {}
@@ -122,17 +128,14 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
     One plan at a time keeps the page the same size whatever the number of years (B8, S3). Tasks
     can be filtered by state and sorted by who is behind (least done first, then most overdue).
     """
-    plans = db.session.execute(
-        db.select(Plan.id, Plan.year, Plan.code).where(Plan.parent_plan_id.is_(None))
-        .order_by(Plan.year.desc(), Plan.id.desc())
-    ).all()
+    plans = run(PLANS).all()
     plan_id = plan_id if any(p.id == plan_id for p in plans) else (plans[0].id if plans else None)
     if plan_id is not None:
         show_units_of_year(next(p.year for p in plans if p.id == plan_id))
-    where = Assignment.plan_id == plan_id
     if kind in KIND_FILTERS:
-        where &= Unit.kind.in_(KIND_FILTERS[kind])
-    rows = _rows(where)
+        rows = _rows(run(TASKS_OF_KINDS, {"plan_id": plan_id, "kinds": list(KIND_FILTERS[kind])}).all())
+    else:
+        rows = _rows(run(TASKS_OF_PLAN, {"plan_id": plan_id}).all())
     done = total = late = 0
     for r in rows:
         done, total, late = done + r.row.done, total + r.row.total, late + r.row.late
@@ -167,4 +170,4 @@ def province_task(task_id: int):
     if not wants_fragment():
         return render_template(PAGE, **province_context(None))
     show_units_of_year(year)
-    return _rows(Task.id == task_id)[0].html
+    return _rows(run(ONE_TASK, {"task_id": task_id}).all())[0].html
