@@ -12,7 +12,8 @@ connection, `Accept-Encoding: br, gzip` like a browser):
   its checklist, the mô hình page of the latest plan, the province view) and 20 % writes
   (checklist ticks of the connection's own unit: POST /items/<id>/toggle, X-CSRFToken header).
   Prints req/s, p50/p95/p99, errors, and the "database is locked" lines of the server log.
-- S2: one client, no load: p95 of a checklist page and of a tick.
+- S2: one client, no load: CPU per request and wall p50/p95 of each page sent again, of a tick,
+  and of each page right after a tick of the reader's unit (renewed: the ticked task read again).
 - R36: gunicorn with 3 sync workers; P clients (6 units) each POST N "+1" progress entries on
   the same target at once (POST /targets/<id>/progress); the sum must rise by exactly P×N,
   with no response ≥ 500 and no "database is locked".
@@ -361,6 +362,21 @@ async def s2(server: Server, repeats: int) -> dict:
             assert status == 200, (kind, status)
         result[kind] = {"cpu_ms": (server_cpu(server) - cpu0) * 1000 / repeats,
                         "p50": pct(wall, 50), "p95": pct(wall, 95)}
+    # The same pages each right after a tick of the reader's unit (what the 80/20 mix meets): the
+    # page is renewed, and what the tick changed is read and rendered again. CPU of the pair
+    # less that of a tick alone.
+    for kind in paths:
+        wall = []
+        cpu0 = server_cpu(server)
+        for _ in range(repeats):
+            await tick(session)
+            t0 = time.perf_counter()
+            status, _, _ = await session.conn.request("GET", paths[kind])
+            wall.append((time.perf_counter() - t0) * 1000)
+            assert status == 200, (kind, status)
+        result[f"{kind} after a tick"] = {
+            "cpu_ms": (server_cpu(server) - cpu0) * 1000 / repeats - result["tick"]["cpu_ms"],
+            "p50": pct(wall, 50), "p95": pct(wall, 95)}
     session.conn.close()
     return result
 
@@ -534,11 +550,12 @@ def main() -> int:
         finally:
             finish(server)
         print(f"S2 {config}, unloaded, one client, {args.repeats} requests each")
-        print("  request       CPU ms/req   wall p50 ms   wall p95 ms")
+        print("  request                    CPU ms/req   wall p50 ms   wall p95 ms")
         for kind, m in r.items():
-            print(f"  {kind:12s} {m['cpu_ms']:11.2f} {m['p50']:13.1f} {m['p95']:13.1f}")
+            print(f"  {kind:25s} {m['cpu_ms']:11.2f} {m['p50']:13.1f} {m['p95']:13.1f}")
+        # BUDGETS.md S2 holds for a page as sent again and for the tick; after a tick is reported.
         budget = {"province": 5}
-        ok &= all(m["cpu_ms"] <= budget.get(kind, 2) for kind, m in r.items())
+        ok &= all(m["cpu_ms"] <= budget.get(kind, 2) for kind, m in r.items() if "after" not in kind)
     if "s4" in parts:
         server = serve(args.worker_class, args.workers, "s4")
         try:
