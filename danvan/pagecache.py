@@ -224,12 +224,19 @@ def kept_part(name: str, make: Callable[[], T]) -> T:
 
 def without_token(html: str) -> str:
     """Return kept HTML with the reader's CSRF token taken out (`with_token` puts one back)."""
-    return html.replace(generate_csrf(), CSRF_MARK)
+    return html.replace(_token(), CSRF_MARK)
 
 
 def with_token(html: str) -> Markup:
     """Return kept HTML with this reader's CSRF token put in."""
-    return Markup(html.replace(CSRF_MARK, generate_csrf()))
+    return Markup(html.replace(CSRF_MARK, _token()))
+
+
+def _token() -> str:
+    # A page puts it into each of its kept rows and forms: asked of Flask-WTF once per request.
+    if (token := g.get("danvan_csrf_token")) is None:
+        token = g.danvan_csrf_token = generate_csrf()
+    return token
 
 
 def everything_version() -> int | None:
