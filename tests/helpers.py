@@ -12,12 +12,17 @@ from danvan.pagecache import forget_kept_pages
 
 
 @contextmanager
-def sql_statements(app) -> Iterator[list[str]]:
-    """Collect every SQL statement the app's engine runs inside the block."""
-    statements: list[str] = []
+def sql_statements(app, parameters: bool = False) -> Iterator[list]:
+    """Collect every SQL statement the app's engine runs inside the block; with `parameters`,
+    each as (the statement on one line, its parameters)."""
+    statements: list = []
 
-    def listener(_conn, _cursor, statement, *_args):
-        statements.append(statement)
+    def listener(_conn, _cursor, statement, values, *_args):
+        if parameters:
+            values = values.values() if isinstance(values, dict) else values or ()
+            statements.append((" ".join(statement.split()), tuple(values)))
+        else:
+            statements.append(statement)
 
     with app.app_context():
         engine = db.engine
@@ -46,3 +51,17 @@ def snapshot(app, *selects) -> tuple:
     """Return `rows(*selects)` read in an app context of its own."""
     with app.app_context():
         return rows(*selects)
+
+
+def insert_unit_and_plan(conn) -> None:
+    """Insert a province unit (id 1) and an issued plan (id 1) in plain SQL: for a database kept
+    at an older revision, where the ORM classes of today do not fit the tables."""
+    from sqlalchemy import text
+
+    conn.execute(text("INSERT INTO unit (id, kind, name, short_name, position, created_at) "
+                      "VALUES (1, 'province', 'Tỉnh đoàn', 'Tỉnh đoàn', 0, '2021-06-22 00:00:00')"))
+    conn.execute(text(
+        "INSERT INTO plan (id, year, code, title, place, status, owner_unit_id, issuer_heading, "
+        "organisation_heading, basis, initiatives_intro, closing, signer_on_behalf, signer_title, "
+        "signer_name, archive_note, created_at, version) VALUES (1, 2021, '382', 'Kế hoạch', 'Trà Vinh', "
+        "'issued', 1, 'BCH', 'ĐOÀN', '', '', '', '', '', '', '', '2021-06-22 00:00:00', 1)"))

@@ -22,6 +22,7 @@ from danvan.orm import (
     ScorePoint,
     User,
 )
+from tests import helpers
 from tests.helpers import rows
 from tests.test_documents import assert_header_block, assert_official_page
 
@@ -410,13 +411,7 @@ def test_a_database_with_mo_hinh_upgrades_to_thi_dua(empty_db_url):
     with app.app_context():
         upgrade(revision="0013")
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO unit (id, kind, name, short_name, position, created_at) "
-                              "VALUES (1, 'province', 'Tỉnh đoàn', 'Tỉnh đoàn', 0, '2021-06-22 00:00:00')"))
-            conn.execute(text(
-                "INSERT INTO plan (id, year, code, title, place, status, owner_unit_id, issuer_heading, "
-                "organisation_heading, basis, initiatives_intro, closing, signer_on_behalf, signer_title, "
-                "signer_name, archive_note, created_at, version) VALUES (1, 2021, '382', 'Kế hoạch', 'Trà Vinh', "
-                "'issued', 1, 'BCH', 'ĐOÀN', '', '', '', '', '', '', '', '2021-06-22 00:00:00', 1)"))
+            helpers.insert_unit_and_plan(conn)
             conn.execute(text("INSERT INTO initiative (id, plan_id, field, position, title, wording, description, "
                               "lead_unit_id, created_at) VALUES (1, 1, 'economy', 0, 'Mô hình cũ', '', '', 1, "
                               "'2021-06-22 00:00:00')"))

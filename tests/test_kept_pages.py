@@ -7,11 +7,9 @@ rendering it afresh gives. Kept pages must also be the reader's own and cost alm
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from danvan.extensions import db
 from danvan.orm import Assignment, ChecklistItem, DataVersion, Plan, PlanStatus, Target, Task, Unit, User
@@ -197,24 +195,6 @@ def test_a_tick_bumps_only_the_checklists_that_show_it(app, login_as):
     assert "all" not in changed and f"unit:{ids['cauke']}" not in changed
 
 
-@contextmanager
-def _statements_with_parameters(app):
-    """Collect (statement, parameters) of every SQL statement the app's engine runs in the block."""
-    seen: list[tuple[str, tuple]] = []
-
-    def listener(_conn, _cursor, statement, parameters, *_args):
-        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
-        seen.append((" ".join(statement.split()), tuple(values)))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
 def _item_counts_of(statements) -> list[set]:
     """The task ids each count of checklist items was asked for."""
     return [{v for v in values if isinstance(v, int)} for sql, values in statements
@@ -230,21 +210,21 @@ def test_after_a_tick_pages_read_and_render_again_only_what_it_changed(app, logi
     for url in pages:
         assert client.get(url).status_code == 200
     _tick(app, ids, {"canglong": client})
-    with _statements_with_parameters(app) as province:
+    with helpers.sql_statements(app, parameters=True) as province:
         assert client.get("/province").status_code == 200
     assert _item_counts_of(province) == [{ids["task"]}]
-    with _statements_with_parameters(app) as checklist:
+    with helpers.sql_statements(app, parameters=True) as checklist:
         page = client.get(f"/units/{ids['canglong']}/checklist").text
     items = [{v for v in values if isinstance(v, int)} for sql, values in checklist
              if sql.startswith("SELECT checklist_item.id")]
     assert items and all(asked == {ids["task"]} for asked in items)
     assert page.count('<section class="card" id="task-') > 1
-    with _statements_with_parameters(app) as home:
+    with helpers.sql_statements(app, parameters=True) as home:
         assert client.get("/").status_code == 200
     read = " ".join(sql for sql, _ in home)
     assert "FROM allocation" not in read and "FROM report " not in read and "FROM checklist_item" in read
     forget_kept_pages(app)
-    with _statements_with_parameters(app) as fresh:
+    with helpers.sql_statements(app, parameters=True) as fresh:
         assert client.get("/").status_code == 200
     assert "FROM allocation" in " ".join(sql for sql, _ in fresh)
 
@@ -261,13 +241,7 @@ def test_a_database_with_tasks_upgrades_to_task_versions(empty_db_url):
     with app.app_context():
         upgrade(revision="0014")
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO unit (id, kind, name, short_name, position, created_at) "
-                              "VALUES (1, 'province', 'Tỉnh đoàn', 'Tỉnh đoàn', 0, '2021-06-22 00:00:00')"))
-            conn.execute(text(
-                "INSERT INTO plan (id, year, code, title, place, status, owner_unit_id, issuer_heading, "
-                "organisation_heading, basis, initiatives_intro, closing, signer_on_behalf, signer_title, "
-                "signer_name, archive_note, created_at, version) VALUES (1, 2021, '382', 'Kế hoạch', 'Trà Vinh', "
-                "'issued', 1, 'BCH', 'ĐOÀN', '', '', '', '', '', '', '', '2021-06-22 00:00:00', 1)"))
+            helpers.insert_unit_and_plan(conn)
             conn.execute(text("INSERT INTO assignment (id, plan_id, section, position, text, short_title, unit_id, "
                               "unit_kinds) VALUES (1, 1, 'IV', 0, 'Giao Ban', 'Giao Ban', 1, '')"))
             conn.execute(text("INSERT INTO task (id, assignment_id, unit_id, done_note) VALUES (1, 1, 1, '')"))
