@@ -374,9 +374,9 @@ def task_sections(tasks: list[PageTask], helping_ids: list[int], **extra) -> tup
     with errors or an item being edited (`extra`) is rendered for this answer alone.
     """
     everything, today, htmx = everything_version(), clock.today(), bool(request.htmx)
-    comments = {task.id: can_comment_on(current_user, task.unit_id, task.reader_coordinates) for task in tasks}
+    may_comment = {task.id: can_comment_on(current_user, task.unit_id, task.reader_coordinates) for task in tasks}
     keys = {task.id: ("checklist-section", task.id, task.version, everything, today, htmx,
-                      can_change_task(current_user, task), comments[task.id]) for task in tasks}
+                      can_change_task(current_user, task), may_comment[task.id]) for task in tasks}
     keeping = everything is not None and not extra  # a form with errors, an item being edited: not kept
     sections = kept_pieces(keys) if keeping else {}
     # The sections to render and the heads of the tasks it helps on, loaded (and counted) at once.
@@ -384,7 +384,8 @@ def task_sections(tasks: list[PageTask], helping_ids: list[int], **extra) -> tup
     loaded = _loaded(missing + helping_ids)
     rendered = [loaded[task_id] for task_id in missing if task_id in loaded]
     helping = [loaded[task_id] for task_id in helping_ids if task_id in loaded]
-    context = task_context(rendered + helping, can_comment=lambda task: comments[task.id], **extra)
+    # Only sections ask it; the heads of the tasks it helps on do not.
+    context = task_context(rendered + helping, can_comment=lambda task: may_comment.get(task.id, False), **extra)
     made = {task.id: without_token(render_block(PAGE, "task_section", task=task, **context)) for task in rendered}
     if keeping:
         keep({keys[task_id]: html for task_id, html in made.items()})
