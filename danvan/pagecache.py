@@ -7,12 +7,15 @@ before it commits:
 - a checklist write (one that `announce`s a live event and writes only checklist rows) bumps
   "checklist" and "unit:<id>" of the task's unit and of every unit coordinating on it (their
   pages show the task);
+- a login or logout bumps "login:<user id>": of the pages kept, only the account's own home
+  shows its logins (what is new since its last visit);
 - any other write bumps "all".
 
 A kept page carries the counters of the scopes it depends on, read before its data, and is
 reused only while they are unchanged: one small query instead of the page's. The default
 scopes, "all" and "checklist", are bumped by every write there is, so a page is stale never;
-a view narrows them (`depends_on_units`) only where it shows no other unit's checklist.
+a view narrows them (`depends_on`) only where it shows no other unit's checklist, and adds its
+reader's logins where it shows them.
 
 Pages are kept per login session (the header, the CSRF token and what the account may do are
 the session's), or for everyone (`shared=True`) where a fragment is the same for every reader.
@@ -52,6 +55,9 @@ QUIET_TABLES = frozenset({"login_failure", "data_version"})
 WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 WRITTEN = "danvan_written"
 CHECKLIST_UNITS = "danvan_checklist_units"
+# What a login or logout writes: its session record and its trace row.
+LOGIN_TABLES = frozenset({"login_session", "change"})
+LOGIN_USER = "danvan_login_user"
 # Stands for the page id in a kept page; every sending gets a new one.
 PAGE_MARK = "\x00"
 # Stands for the reader's CSRF token in a kept piece shared by several readers (a checklist row).
@@ -104,16 +110,29 @@ def checklist_write(unit_ids: Iterable[int]) -> None:
     db.session.info.setdefault(CHECKLIST_UNITS, set()).update(unit_ids)
 
 
+def login_write(user_id: int) -> None:
+    """Say that this transaction logs an account in or out (a crowd logging in on reporting day
+    then renews its own home only, not every kept page of the province)."""
+    db.session.info[LOGIN_USER] = user_id
+
+
+def login_scope(user_id: int) -> str:
+    return f"login:{user_id}"
+
+
 @event.listens_for(Session, "before_commit")
 def _bump(session: Session) -> None:
     """Bump the counters of what this transaction wrote, in it, just before it commits."""
     session.flush()
     units = session.info.pop(CHECKLIST_UNITS, set())
+    login = session.info.pop(LOGIN_USER, None)
     written = session.connection().info.pop(WRITTEN, set()) - QUIET_TABLES
     if not written:
         return
     if units and written <= CHECKLIST_TABLES:
         scopes = [CHECKLIST, *sorted(unit_scope(u) for u in units)]
+    elif login is not None and written <= LOGIN_TABLES:
+        scopes = [login_scope(login)]
     else:
         scopes = [ALL]
     # Sorted, so two writers on PostgreSQL take the counters' row locks in the same order.
@@ -124,6 +143,7 @@ def _bump(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_units(session: Session) -> None:
     session.info.pop(CHECKLIST_UNITS, None)
+    session.info.pop(LOGIN_USER, None)
 
 
 def versions(scopes: Iterable[str]) -> tuple[tuple[str, int], ...]:
@@ -258,18 +278,24 @@ def _key(shared: bool) -> tuple | None:
     return (request.full_path, reader, clock.today(), *(request.headers.get(h) for h in HX_HEADERS))
 
 
-def depends_on_units(unit_ids: Iterable[int]) -> None:
-    """Narrow the page's scopes to "all" and these units' checklists; call it before reading any
-    checklist. "all" keeps the counter read before the view began, before any of its data."""
-    if "danvan_page_versions" in g:
-        everything = dict(g.danvan_page_versions)[ALL]
-        g.danvan_page_versions = tuple(sorted(((ALL, everything), *versions(unit_scope(u) for u in unit_ids))))
+def depends_on(*, units: Iterable[int] | None = None, login: int | None = None) -> None:
+    """Set the page's scopes before it reads its data: `units`, it shows these units' checklists
+    and no other (instead of every checklist); `login`, it shows this account's logins too (what
+    is new since its last visit). "all" keeps the counter read before the view began."""
+    if "danvan_page_versions" not in g:
+        return
+    scopes = dict(g.danvan_page_versions)
+    added = [login_scope(login)] if login is not None else []
+    if units is not None:
+        scopes.pop(CHECKLIST)
+        added += [unit_scope(u) for u in units]
+    g.danvan_page_versions = tuple(sorted((*scopes.items(), *versions(added))))
 
 
 def cached_page(*, shared: bool = False, units: Callable[..., Iterable[int]] | None = None) -> Callable:
     """Keep the view's page (a 200 of HTML text) and send it again while its scopes are unchanged.
 
-    `units(**view_args)`: the page shows the checklists of these units only (`depends_on_units`,
+    `units(**view_args)`: the page shows the checklists of these units only (`depends_on`,
     known from the URL before the view runs, so read in the same query as "all").
     """
 

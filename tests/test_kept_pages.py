@@ -253,3 +253,34 @@ def test_a_database_with_tasks_upgrades_to_task_versions(empty_db_url):
             ChecklistItem.task_id == 1)).all())) == (0, 1)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_logging_in_and_out_renews_only_the_home_of_that_account(app, login_as):
+    """A crowd logging in on reporting day must not renew every kept page of the province: a login
+    or logout bumps its account's own scope, which its home reads (what is new since the last visit)."""
+    cauke = login_as("cauke", test_client=app.test_client())
+    page = f"/units/{_unit_of_app(app, 'cauke')}/checklist"
+    assert cauke.get(page).status_code == 200 and cauke.get("/").status_code == 200
+
+    def changed_by(act) -> set:
+        with app.app_context():
+            before = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.n)).all())
+        act()
+        with app.app_context():
+            after = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.n)).all())
+        return {scope for scope in after if after[scope] != before.get(scope, 0)}
+
+    with app.app_context():
+        canglong_id = db.session.scalar(db.select(User.id).where(User.username == "canglong"))
+    elsewhere = app.test_client()
+    assert changed_by(lambda: elsewhere.post("/login", data={"username": "canglong", "password": "demo-danvan"})
+                      ) == {f"login:{canglong_id}"}
+    assert changed_by(lambda: elsewhere.post("/logout")) == {f"login:{canglong_id}"}
+    with helpers.sql_statements(app) as again:
+        assert cauke.get(page).status_code == 200 and cauke.get("/").status_code == 200
+    assert len(again) <= 6  # both still kept: BEGIN, the login session, the counters, each
+
+
+def _unit_of_app(app, username: str) -> int:
+    with app.app_context():
+        return _unit_of(username)

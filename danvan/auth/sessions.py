@@ -23,6 +23,7 @@ from danvan.config import SESSION_REFRESH_INTERVAL
 from danvan.database import begin_writing
 from danvan.extensions import db, login_manager
 from danvan.orm import LoginSession, Unit, User
+from danvan.pagecache import login_write
 
 
 def start_session(user: User) -> None:
@@ -30,6 +31,7 @@ def start_session(user: User) -> None:
     session.clear()
     record = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id)
     db.session.add(record)
+    login_write(user.id)
     user.login_session_id = record.id
     session.permanent = True
     session["_issued"] = int(time.time())
@@ -39,6 +41,7 @@ def start_session(user: User) -> None:
 
 def end_session(user: User) -> None:
     """End the current login on the server and clear the cookie."""
+    login_write(user.id)
     db.session.execute(
         update(LoginSession)
         .where(LoginSession.id == user.login_session_id, LoginSession.ended_at.is_(None))

@@ -19,7 +19,7 @@ from danvan.home.todo import checklist_todos, standing_todos
 from danvan.models.rollup import my_shares, totals_for
 from danvan.orm import Assignment, CompiledReport, Initiative, Plan, Task, Unit, current_province_plan
 from danvan.orm.plan import initiative_coordinator
-from danvan.pagecache import cached_page, depends_on_units, kept_part, with_token, without_token
+from danvan.pagecache import cached_page, depends_on, kept_part, with_token, without_token
 from danvan.reports.workflow import owed_by
 
 
@@ -59,8 +59,9 @@ def index():
     unit = current_user.unit
     current = current_province_plan()
     sees_province = _sees_province(current)
-    if not sees_province:
-        depends_on_units([unit.id])  # its own checklist is the only one its home shows
+    # Its own checklist is the only one a unit's home shows; every home shows what is new since
+    # its account's last visit.
+    depends_on(units=None if sees_province else [unit.id], login=current_user.id)
     standing = kept_part("home", lambda: _standing(unit, current))
     line = get_template_attribute("home/_todo.html", "todo_line")
     lines = [*((rank, with_token(html)) for rank, html in standing.todo_lines),
