@@ -82,7 +82,16 @@ def write_transaction() -> Iterator[None]:
     the conditional UPDATE, the trace row and the live event; the answer is then rendered
     from the values in hand, with no lock held and nothing reloaded.
     """
-    _end_transaction()
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite" and not _writes_pending():
+        # On the connection the read used: a session commit and the pool's return and check-out
+        # of the connection cost more than the writes. The session began this transaction with
+        # our BEGIN (`_begin`), so its commit below commits the write.
+        connection = session.connection()
+        connection.exec_driver_sql("COMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        _end_transaction()
     g.danvan_reading = False
     try:
         yield
