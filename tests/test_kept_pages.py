@@ -284,3 +284,22 @@ def test_logging_in_and_out_renews_only_the_home_of_that_account(app, login_as):
 def _unit_of_app(app, username: str) -> int:
     with app.app_context():
         return _unit_of(username)
+
+
+def test_after_a_tick_the_province_at_a_glance_reads_only_its_checklist_counts(app, login_as):
+    """The standing committee's home: targets vs results, quán triệt, reports and who is behind
+    on the targets are kept; a tick anywhere makes it read the checklist counts again, no more."""
+    ids = _ids(app)
+    btv = login_as("btv", test_client=app.test_client())
+    canglong = login_as("canglong", test_client=app.test_client())
+    first = btv.get("/").text
+    assert "Toàn tỉnh" in first and "Đơn vị chậm tiến độ" in first
+    _tick(app, ids, {"canglong": canglong})
+    with helpers.sql_statements(app) as statements:
+        page = btv.get("/").text
+    read = " ".join(statements)
+    assert "FROM progress_entry" not in read and "FROM allocation" not in read and "FROM checklist_item" in read
+    forget_kept_pages(app)
+    with helpers.sql_statements(app) as fresh:
+        assert _same_reader_sees(btv.get("/").text) == _same_reader_sees(page)
+    assert "FROM progress_entry" in " ".join(fresh)
