@@ -9,13 +9,16 @@ before it commits:
   pages show the task);
 - a login or logout bumps "login:<user id>": of the pages kept, only the account's own home
   shows its logins (what is new since its last visit);
+- a write of progress only (entries, houses, roads, allocations) bumps "progress", of reports
+  only (a draft, a submission, a review, the compiled report) "reports": on reporting day they
+  renew the pages that show them (homes, the mô hình pages), not every checklist;
 - any other write bumps "all".
 
 A kept page carries the counters of the scopes it depends on, read before its data, and is
 reused only while they are unchanged: one small query instead of the page's. The default
-scopes, "all" and "checklist", are bumped by every write there is, so a page is stale never;
-a view narrows them (`depends_on`) only where it shows no other unit's checklist, and adds its
-reader's logins where it shows them.
+scopes, "all", "checklist", "progress" and "reports", are bumped by every write but a login,
+so a page is stale never; a view names what it shows of them (`cached_page(shows=…)`), narrows
+"checklist" to some units' (`units`, `depends_on`), and adds its reader's logins where it shows them.
 
 Pages are kept per login session (the header, the CSRF token and what the account may do are
 the session's), or for everyone (`shared=True`) where a fragment is the same for every reader.
@@ -46,10 +49,13 @@ from sqlalchemy.orm import Session
 from danvan import clock
 from danvan.extensions import db
 
-ALL, CHECKLIST = "all", "checklist"
-DEFAULT_SCOPES = (ALL, CHECKLIST)
+ALL, CHECKLIST, PROGRESS, REPORTS = "all", "checklist", "progress", "reports"
+EVERYTHING = (CHECKLIST, PROGRESS, REPORTS)  # what a page may show besides what "all" covers
 # What a checklist write touches; a transaction that writes anything else bumps "all".
 CHECKLIST_TABLES = frozenset({"checklist_item", "task", "task_comment", "live_event", "change"})
+# What a write of progress only, or of reports only, touches (with its trace row).
+PROGRESS_TABLES = frozenset({"progress_entry", "house", "road", "allocation", "change"})
+REPORT_TABLES = frozenset({"report", "report_line", "report_event", "kept_draft", "compiled_report", "change"})
 # Written without changing any page that is kept: failed logins, the counters themselves.
 QUIET_TABLES = frozenset({"login_failure", "data_version"})
 WRITE = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
@@ -133,6 +139,10 @@ def _bump(session: Session) -> None:
         scopes = [CHECKLIST, *sorted(unit_scope(u) for u in units)]
     elif login is not None and written <= LOGIN_TABLES:
         scopes = [login_scope(login)]
+    elif written <= PROGRESS_TABLES:
+        scopes = [PROGRESS]
+    elif written <= REPORT_TABLES:
+        scopes = [REPORTS]
     else:
         scopes = [ALL]
     # Sorted, so two writers on PostgreSQL take the counters' row locks in the same order.
@@ -199,7 +209,7 @@ def kept_piece(key: tuple, make: Callable[[], T]) -> T:
 
     A piece is a row, a section or a part of a page, shared by every page and reader it suits.
     Its key starts with its kind and holds everything it depends on: the object's own version
-    (a task's) or `everything_version()`, the day, what the reader may do there. So a changed
+    (a task's) or `page_counters(…)`, the day, what the reader may do there. So a changed
     object is a new key and a piece is never stale. HTML with a form carries no reader's CSRF
     token (`without_token`); a piece other than text has a `size` in bytes.
     """
@@ -235,11 +245,12 @@ def keep(pieces: dict) -> None:
 
 def kept_part(name: str, make: Callable[[], T]) -> T:
     """Return a part of this reader's page that no checklist write changes: `make()` once per
-    login, "all" version and day, then kept (a home's shares, reports, plans; its standing to-dos)."""
-    everything, reader = everything_version(), session.get("_user_id")
-    if everything is None or reader is None:
+    login, counters of all but checklists, and day, then kept (a home's shares, reports, plans;
+    its standing to-dos)."""
+    counters, reader = page_counters(ALL, PROGRESS, REPORTS), session.get("_user_id")
+    if counters is None or reader is None:
         return make()
-    return kept_piece(("part", name, reader, everything, clock.today()), make)
+    return kept_piece(("part", name, reader, counters, clock.today()), make)
 
 
 def without_token(html: str) -> str:
@@ -259,12 +270,14 @@ def _token() -> str:
     return token
 
 
-def everything_version() -> int | None:
-    """Return the "all" counter this page read before its data (None: the page is not kept).
-
-    Every write but a checklist one bumps it: with an object's own version it keys a kept piece."""
+def page_counters(*scopes: str) -> tuple[int, ...] | None:
+    """Return the counters of these scopes this page read before its data, to key a kept piece
+    with (None: the page is not kept, or does not depend on one of them)."""
     found = g.get("danvan_page_versions")
-    return dict(found).get(ALL) if found else None
+    if not found:
+        return None
+    read = dict(found)
+    return tuple(read[scope] for scope in scopes) if all(scope in read for scope in scopes) else None
 
 
 def _key(shared: bool) -> tuple | None:
@@ -292,11 +305,13 @@ def depends_on(*, units: Iterable[int] | None = None, login: int | None = None) 
     g.danvan_page_versions = tuple(sorted((*scopes.items(), *versions(added))))
 
 
-def cached_page(*, shared: bool = False, units: Callable[..., Iterable[int]] | None = None) -> Callable:
+def cached_page(*, shared: bool = False, shows: tuple[str, ...] = EVERYTHING,
+                units: Callable[..., Iterable[int]] | None = None) -> Callable:
     """Keep the view's page (a 200 of HTML text) and send it again while its scopes are unchanged.
 
-    `units(**view_args)`: the page shows the checklists of these units only (`depends_on`,
-    known from the URL before the view runs, so read in the same query as "all").
+    `shows`: which of checklists, progress and reports the page shows ("all" it always depends
+    on). `units(**view_args)`: the checklists it shows are these units' only (`depends_on`,
+    known from the URL before the view runs, so read in the same query as the rest).
     """
 
     def decorate(view: Callable) -> Callable:
@@ -311,7 +326,9 @@ def cached_page(*, shared: bool = False, units: Callable[..., Iterable[int]] | N
             if kept is not None and versions(scope for scope, _ in kept.versions) == kept.versions:
                 return _with_page_id(kept.body)
             # Read before the data, so never newer than it.
-            scopes = DEFAULT_SCOPES if units is None else [ALL, *(unit_scope(u) for u in units(**kwargs))]
+            scopes = [ALL, *(scope for scope in shows if scope != CHECKLIST or units is None)]
+            if units is not None:
+                scopes += [unit_scope(u) for u in units(**kwargs)]
             g.danvan_page_versions = versions(scopes)
             body = view(*args, **kwargs)
             if isinstance(body, str):

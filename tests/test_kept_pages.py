@@ -12,7 +12,19 @@ from datetime import date
 import pytest
 
 from danvan.extensions import db
-from danvan.orm import Assignment, ChecklistItem, DataVersion, Plan, PlanStatus, Target, Task, Unit, User
+from danvan.orm import (
+    OPEN_STATES,
+    Assignment,
+    ChecklistItem,
+    DataVersion,
+    Plan,
+    PlanStatus,
+    Report,
+    Target,
+    Task,
+    Unit,
+    User,
+)
 from danvan.orm.plan import assignment_coordinator
 from danvan.pagecache import forget_kept_pages
 from tests import helpers
@@ -114,6 +126,16 @@ def _progress(app, ids, readers):
     assert response.status_code == 200 and "Đã ghi nhận 7" in response.text  # as a browser: its message shown
 
 
+def _report_submitted(app, ids, readers):
+    with app.app_context():
+        report_id, version = db.session.execute(
+            db.select(Report.id, Report.version).where(Report.unit_id == ids["canglong"],
+                                                       Report.status.in_(OPEN_STATES))).first()
+    response = readers["canglong"].post(f"/reports/{report_id}", follow_redirects=True, data={
+        "version": version, "action": "submit", "economy": "Kết quả kinh tế"})
+    assert response.status_code == 200 and "Đã nộp báo cáo." in response.text  # as a browser: its message shown
+
+
 def _rename_in_a_script(app, ids, readers):
     with app.app_context():
         unit = db.session.get(Unit, ids["cauke"])
@@ -126,7 +148,8 @@ def _log_in_elsewhere(app, ids, readers, login_as=None):
         "/login", data={"username": "canglong", "password": "demo-danvan"})
 
 
-WRITES = [_tick, _comment_by_helper, _task_done, _progress, _rename_in_a_script, _log_in_elsewhere]
+WRITES = [_tick, _comment_by_helper, _task_done, _progress, _report_submitted, _rename_in_a_script,
+          _log_in_elsewhere]
 
 
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
@@ -303,3 +326,27 @@ def test_after_a_tick_the_province_at_a_glance_reads_only_its_checklist_counts(a
     with helpers.sql_statements(app) as fresh:
         assert _same_reader_sees(btv.get("/").text) == _same_reader_sees(page)
     assert "FROM progress_entry" in " ".join(fresh)
+
+
+
+def test_progress_and_reports_renew_what_shows_them_and_no_checklist(app, login_as):
+    """On reporting day units record results and hand in reports all day: each bumps its own scope,
+    which homes and mô hình pages read, and a unit's checklist page stays kept."""
+    ids = _ids(app)
+    readers = _readers(app, login_as, ["canglong", "cauke"])
+    page = f"/units/{ids['cauke']}/checklist"
+    assert readers["cauke"].get(page).status_code == 200
+
+    def changed_by(write) -> set:
+        with app.app_context():
+            before = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.n)).all())
+        write(app, ids, readers)
+        with app.app_context():
+            after = dict(db.session.execute(db.select(DataVersion.scope, DataVersion.n)).all())
+        return {scope for scope in after if after[scope] != before.get(scope, 0)}
+
+    assert changed_by(_progress) == {"progress"}
+    assert changed_by(_report_submitted) == {"reports"}
+    with helpers.sql_statements(app) as again:
+        assert readers["cauke"].get(page).status_code == 200
+    assert len(again) <= 3  # still kept: BEGIN, the login session, the counters

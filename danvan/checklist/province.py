@@ -18,7 +18,16 @@ from danvan.checklist.events import last_event_id
 from danvan.database import run
 from danvan.extensions import db
 from danvan.orm import Assignment, Plan, Task, Unit, UnitKind, User, short_names, show_units_of_year
-from danvan.pagecache import cached_page, everything_version, keep, kept_piece, kept_pieces, new_page_id
+from danvan.pagecache import (
+    ALL,
+    CHECKLIST,
+    cached_page,
+    keep,
+    kept_piece,
+    kept_pieces,
+    new_page_id,
+    page_counters,
+)
 from danvan.text import small_id
 from danvan.web import wants_fragment
 
@@ -93,7 +102,7 @@ def _rows(tasks: list) -> list[KeptRow]:
     unchanged: after a tick, a province page reads the ids and versions of its tasks, and reads
     and renders only the ticked one. Unit names are those of the plan's year.
     """
-    everything, today = everything_version(), clock.today()
+    everything, today = page_counters(ALL), clock.today()
     keys = {task_id: ("province-row", task_id, version, everything, today) for task_id, version in tasks}
     found = kept_pieces(keys) if everything is not None else {}
     made = _fresh_rows([task_id for task_id in keys if task_id not in found])
@@ -153,7 +162,7 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
 
 @bp.get("/province")
 @access(Access.MEMBER)
-@cached_page()
+@cached_page(shows=(CHECKLIST,))
 def province():
     """Return the province view of one plan: every unit's tasks, done counts, overdue items, last change."""
     args = request.args
@@ -163,7 +172,7 @@ def province():
 
 @bp.get("/province/tasks/<id:task_id>")
 @access(Access.MEMBER)
-@cached_page(shared=True)  # every open province page asks for the same row after a tick
+@cached_page(shared=True, shows=(CHECKLIST,))  # every open province page asks for the same row after a tick
 def province_task(task_id: int):
     """Return one row of the province view (live refresh), or the whole view."""
     year = db.first_or_404(db.select(Plan.year).join(Assignment).join(Task).where(Task.id == task_id))

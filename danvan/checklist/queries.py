@@ -36,11 +36,12 @@ from danvan.orm import (
 from danvan.orm.org import unit_then
 from danvan.orm.plan import assignment_coordinator
 from danvan.pagecache import (
-    everything_version,
+    ALL,
     keep,
     kept_piece,
     kept_pieces,
     new_page_id,
+    page_counters,
     with_token,
     without_token,
 )
@@ -373,7 +374,7 @@ def task_sections(tasks: list[PageTask], helping_ids: list[int], **extra) -> tup
     tick the page loads and renders the ticked task's section only. A section showing a form
     with errors or an item being edited (`extra`) is rendered for this answer alone.
     """
-    everything, today, htmx = everything_version(), clock.today(), bool(request.htmx)
+    everything, today, htmx = page_counters(ALL), clock.today(), bool(request.htmx)
     may_comment = {task.id: can_comment_on(current_user, task.unit_id, task.reader_coordinates) for task in tasks}
     keys = {task.id: ("checklist-section", task.id, task.version, everything, today, htmx,
                       can_change_task(current_user, task), may_comment[task.id]) for task in tasks}

@@ -27,7 +27,7 @@ from danvan.checklist.queries import (
 from danvan.checklist.ticks import get_tick_row, set_done
 from danvan.extensions import db
 from danvan.orm import ChecklistItem, Task, TaskComment, record_change, utcnow
-from danvan.pagecache import cached_page
+from danvan.pagecache import CHECKLIST, cached_page
 from danvan.web import after_write, form_error, render_page
 
 PAGE = "checklist/unit.html"
@@ -58,7 +58,8 @@ def _whole_page(task: Task, **extra) -> str:
 
 @bp.get("/units/<id:unit_id>/checklist")
 @access(Access.MEMBER)
-@cached_page(units=lambda unit_id: [unit_id])  # its tasks, and those it helps on (their writes bump it too)
+# Its tasks, and those it helps on (their writes bump it too); no progress, no report.
+@cached_page(shows=(CHECKLIST,), units=lambda unit_id: [unit_id])
 def unit(unit_id: int):
     """Return a unit's checklist page; every login reads it, only the unit (and admin) changes it."""
     year = request.args.get("year", type=int)

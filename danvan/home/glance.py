@@ -26,7 +26,7 @@ from danvan.orm import (
     Task,
     Unit,
 )
-from danvan.pagecache import everything_version, kept_piece
+from danvan.pagecache import ALL, PROGRESS, REPORTS, kept_piece, page_counters
 from danvan.plan.queries import receiving_unit_ids
 from danvan.reports.workflow import days_late
 
@@ -36,7 +36,7 @@ GLANCE_LINES = "home/_glance_lines.html"
 @dataclass(frozen=True)
 class GlanceStanding:
     """The lines of the glance no checklist write changes, rendered: targets vs results, quán
-    triệt, reports. The same for every reader: kept per plan, "all" version and day."""
+    triệt, reports. The same for every reader: kept per plan, counters of all but checklists, and day."""
 
     targets: Markup
     cascade_and_reports: Markup
@@ -50,9 +50,9 @@ def province_glance(plan: Plan) -> dict:
     """Return targets vs results, checklist, cascade and report counts of a plan (fixed queries).
 
     A tick changes the checklist counts only: they are read afresh, the rest is kept."""
-    everything = everything_version()
-    standing = (kept_piece(("glance", plan.id, everything, today()), lambda: _glance_standing(plan))
-                if everything is not None else _glance_standing(plan))
+    counters = page_counters(ALL, PROGRESS, REPORTS)
+    standing = (kept_piece(("glance", plan.id, counters, today()), lambda: _glance_standing(plan))
+                if counters is not None else _glance_standing(plan))
     tasks = db.session.execute(
         db.select(Task.id, Task.done_at).join(Assignment).where(Assignment.plan_id == plan.id)
     ).all()
@@ -116,7 +116,8 @@ class UnitTargets:
 
 @dataclass(frozen=True)
 class PlanTargets:
-    """Every receiving unit's `UnitTargets`: kept per plan, "all" version and day, for every reader."""
+    """Every receiving unit's `UnitTargets`: kept per plan, counters of all but checklists, and
+    day, for every reader."""
 
     units: tuple[UnitTargets, ...]
 
@@ -143,9 +144,9 @@ def units_behind(plan: Plan, limit: int = 10) -> list[Standing]:
     """Return the units the plan gives work to, furthest behind first (fixed queries).
 
     A tick changes their checklists only: read afresh; their shares and reports are kept."""
-    everything = everything_version()
-    standing = (kept_piece(("behind", plan.id, everything, today()), lambda: _plan_targets(plan))
-                if everything is not None else _plan_targets(plan))
+    counters = page_counters(ALL, PROGRESS, REPORTS)
+    standing = (kept_piece(("behind", plan.id, counters, today()), lambda: _plan_targets(plan))
+                if counters is not None else _plan_targets(plan))
     done = completion(plan.id, [u.unit_id for u in standing.units])
     rows = [Standing(u, percent(done[u.unit_id].items_done, done[u.unit_id].items) if done[u.unit_id].items else None)
             for u in standing.units]

@@ -33,7 +33,7 @@ from danvan.orm import (
     record_change,
     show_units_of_year,
 )
-from danvan.pagecache import cached_page
+from danvan.pagecache import PROGRESS, REPORTS, cached_page
 from danvan.text import small_id
 from danvan.web import after_write, form_error, render_page
 
@@ -56,7 +56,8 @@ def index():
 
 @bp.get("/plans/<id:plan_id>/initiatives")
 @access(Access.MEMBER)
-@cached_page(units=lambda plan_id: [])  # results, shares and works: no checklist is shown here
+# Results, shares and works, and the cut-off of the unit's open report: no checklist.
+@cached_page(shows=(PROGRESS, REPORTS))
 def initiatives(plan_id: int):
     """Return a plan's mô hình by field with target-vs-actual bars, and the units' own counts."""
     plan = db.get_or_404(Plan, plan_id)
