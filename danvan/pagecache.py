@@ -51,9 +51,10 @@ from danvan.extensions import db
 
 ALL, CHECKLIST, PROGRESS, REPORTS = "all", "checklist", "progress", "reports"
 EVERYTHING = (CHECKLIST, PROGRESS, REPORTS)  # what a page may show besides what "all" covers
-# What a checklist write touches; a transaction that writes anything else bumps "all".
+# What a checklist write touches (with its trace row).
 CHECKLIST_TABLES = frozenset({"checklist_item", "task", "task_comment", "live_event", "change"})
-# What a write of progress only, or of reports only, touches (with its trace row).
+# What a write of progress only, or of reports only, touches; a transaction that writes any
+# other table, or these beside each other's, bumps "all".
 PROGRESS_TABLES = frozenset({"progress_entry", "house", "road", "allocation", "change"})
 REPORT_TABLES = frozenset({"report", "report_line", "report_event", "kept_draft", "compiled_report", "change"})
 # Written without changing any page that is kept: failed logins, the counters themselves.
