@@ -244,14 +244,14 @@ def keep(pieces: dict) -> None:
             store.update(pieces)
 
 
-def kept_part(name: str, make: Callable[[], T]) -> T:
-    """Return a part of this reader's page that no checklist write changes: `make()` once per
-    login, counters of all but checklists, and day, then kept (a home's shares, reports, plans;
-    its standing to-dos)."""
-    counters, reader = page_counters(ALL, PROGRESS, REPORTS), session.get("_user_id")
+def kept_part(name: tuple, make: Callable[[], T], *, readers_own: bool = True) -> T:
+    """Return a part of a page that no checklist write changes: `make()` once per counters of all
+    but checklists and day, then kept; once per login too when it is the reader's own (a home's
+    shares, reports, plans, standing to-dos) rather than every reader's (the province at a glance)."""
+    counters, reader = page_counters(ALL, PROGRESS, REPORTS), session.get("_user_id") if readers_own else ""
     if counters is None or reader is None:
         return make()
-    return kept_piece(("part", name, reader, counters, clock.today()), make)
+    return kept_piece(("part", *name, reader, counters, clock.today()), make)
 
 
 def without_token(html: str) -> str:

@@ -26,7 +26,7 @@ from danvan.orm import (
     Task,
     Unit,
 )
-from danvan.pagecache import ALL, PROGRESS, REPORTS, kept_piece, page_counters
+from danvan.pagecache import kept_part
 from danvan.plan.queries import receiving_unit_ids
 from danvan.reports.workflow import days_late
 
@@ -50,9 +50,7 @@ def province_glance(plan: Plan) -> dict:
     """Return targets vs results, checklist, cascade and report counts of a plan (fixed queries).
 
     A tick changes the checklist counts only: they are read afresh, the rest is kept."""
-    counters = page_counters(ALL, PROGRESS, REPORTS)
-    standing = (kept_piece(("glance", plan.id, counters, today()), lambda: _glance_standing(plan))
-                if counters is not None else _glance_standing(plan))
+    standing = kept_part(("glance", plan.id), lambda: _glance_standing(plan), readers_own=False)
     tasks = db.session.execute(
         db.select(Task.id, Task.done_at).join(Assignment).where(Assignment.plan_id == plan.id)
     ).all()
@@ -144,9 +142,7 @@ def units_behind(plan: Plan, limit: int = 10) -> list[Standing]:
     """Return the units the plan gives work to, furthest behind first (fixed queries).
 
     A tick changes their checklists only: read afresh; their shares and reports are kept."""
-    counters = page_counters(ALL, PROGRESS, REPORTS)
-    standing = (kept_piece(("behind", plan.id, counters, today()), lambda: _plan_targets(plan))
-                if counters is not None else _plan_targets(plan))
+    standing = kept_part(("behind", plan.id), lambda: _plan_targets(plan), readers_own=False)
     done = completion(plan.id, [u.unit_id for u in standing.units])
     rows = [Standing(u, percent(done[u.unit_id].items_done, done[u.unit_id].items) if done[u.unit_id].items else None)
             for u in standing.units]

@@ -62,7 +62,7 @@ def index():
     # Its own checklist is the only one a unit's home shows; every home shows what is new since
     # its account's last visit.
     depends_on(units=None if sees_province else [unit.id], login=current_user.id)
-    standing = kept_part("home", lambda: _standing(unit, current))
+    standing = kept_part(("home",), lambda: _standing(unit, current))
     line = get_template_attribute("home/_todo.html", "todo_line")
     lines = [*((rank, with_token(html)) for rank, html in standing.todo_lines),
              *((t.rank, line(t)) for t in checklist_todos(current_user, current))]
