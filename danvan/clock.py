@@ -45,6 +45,14 @@ def utcnow() -> datetime:
     return now.astimezone(UTC).replace(tzinfo=None)
 
 
+def on_app_clock(real_moment: datetime) -> datetime:
+    """Return a moment of real_utcnow() as utcnow() has it: under a pinned day, as many days before
+    that day as it was before the real today. For comparing a login's time (a last visit) with what
+    was stamped since."""
+    day = pinned_day()
+    return real_moment if day is None else real_moment + (day - datetime.now(VN_TZ).date())
+
+
 def real_utcnow() -> datetime:
     """Return the real moment as a naive UTC datetime, never pinned: for security lifetimes only."""
     return datetime.now(UTC).replace(tzinfo=None)

@@ -369,6 +369,22 @@ def test_coordinating_unit_may_comment_but_not_tick(app, client, login_as):
     assert snapshot(app) == before
 
 
+def test_a_comment_from_a_helping_unit_is_on_the_home_after_the_next_login(app, client, login_as):
+    office = task_of(app, "chidoancq", OFFICE)
+    owner = login_as("chidoancq", test_client=app.test_client())
+    assert "góp ý về" not in owner.get("/").text
+    owner.post("/logout")
+    login_as("congdoancq")
+    client.post(f"/tasks/{office}/comments", data={f"comment{office}-text": "Công đoàn hỗ trợ cây xanh"})
+    # Its own remarks are no news to a unit: only the helping unit's comment is listed.
+    owner = login_as("chidoancq", test_client=app.test_client())
+    owner.post(f"/tasks/{office}/comments", data={f"comment{office}-text": "Chi đoàn đã nhận cây"})
+    home = owner.get("/").text
+    assert home.count("góp ý về") == 1 and f"góp ý về “{OFFICE}”" in home
+    assert "Công đoàn hỗ trợ cây xanh" in home and "Chi đoàn đã nhận cây" not in home
+    assert f"/checklist#task-{office}" in home
+
+
 def test_empty_comment_is_refused_with_a_message(app, client, login_as):
     office = task_of(app, "chidoancq", OFFICE)
     login_as("chidoancq")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 from urllib.parse import urldefrag
 
@@ -12,7 +12,19 @@ from docx import Document
 from openpyxl import load_workbook
 
 from danvan.extensions import db
-from danvan.orm import Allocation, Assignment, Change, ChecklistItem, Plan, Report, Task, Unit, UnitKind, User
+from danvan.orm import (
+    Allocation,
+    Assignment,
+    Change,
+    ChecklistItem,
+    Plan,
+    Report,
+    Task,
+    TaskComment,
+    Unit,
+    UnitKind,
+    User,
+)
 from tests.conftest import HX, make_app
 from tests.factories import unit_by_name, user_by_name
 
@@ -173,6 +185,28 @@ def test_a_tick_on_a_2021_checklist_names_the_ticking_unit_as_it_was_then(app, c
     district = login_as("canglong", test_client=app.test_client())
     answer = district.post(f"/items/{item.id}/toggle", data={"done": want}, headers=HX).text
     assert "Huyện đoàn Càng Long (canglong)" in answer and "Xã Càng Long" not in answer
+
+
+def test_a_2021_checklist_names_who_removed_and_who_commented_as_they_were_then(app, client, login_as):
+    unit_id, _ = edit_canglong(app, client, login_as, name="Đoàn xã Càng Long", short_name="Xã Càng Long",
+                               valid_from="2025-07-01")
+    with app.app_context():
+        item = db.session.scalars(
+            db.select(ChecklistItem).join(Task).join(Assignment).join(Plan)
+            .where(Task.unit_id == unit_id, Plan.year == 2021, ChecklistItem.removed_at.is_(None))
+            .order_by(ChecklistItem.id)).first()
+        canglong = user_by_name("canglong")
+        item.removed_at, item.removed_by_id = datetime(2021, 9, 1, 2), canglong.id
+        db.session.add(TaskComment(task_id=item.task_id, unit_id=unit_id, user_id=canglong.id,
+                                   text="Đã họp chi đoàn", created_at=datetime(2021, 9, 2, 3)))
+        task_id, text = item.task_id, item.text
+        db.session.commit()
+    page = login_as("canglong", test_client=app.test_client()).get(f"/units/{unit_id}/checklist?year=2021").text
+    section = page[page.index(f'<section class="card" id="task-{task_id}">'):]
+    section = section[:section.index("</section>")]
+    assert f"<s>{text}</s> · xóa bởi Huyện đoàn Càng Long" in section
+    assert "<b>Huyện đoàn Càng Long</b>" in section and "Đã họp chi đoàn" in section
+    assert "Xã Càng Long" not in section
 
 
 def test_a_typo_correction_rewrites_the_name_for_every_time(app, client, login_as):

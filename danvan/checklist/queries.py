@@ -33,7 +33,7 @@ from danvan.orm import (
     lock_row,
     show_units_of_year,
 )
-from danvan.orm.org import unit_then
+from danvan.orm.org import short_name_then
 from danvan.orm.plan import assignment_coordinator
 from danvan.pagecache import (
     ALL,
@@ -177,16 +177,10 @@ class ByTask(dict):
         return self[task_id]
 
 
-def _by_task(task_ids: list[int], query) -> dict[int, list]:
-    grouped: dict[int, list] = {t: [] for t in task_ids}
-    if task_ids:
-        for row in db.session.scalars(query, {"ids": task_ids}):
-            grouped[row.task_id].append(row)
-    return grouped
-
-
 _TICKER, _TICKER_UNIT = aliased(User), aliased(Unit)
-# Built once: a page's sections read their items, removed items and comments with these.
+_REMOVER, _REMOVER_UNIT = aliased(User), aliased(Unit)
+# Built once: a page's sections read their items, removed items and comments with these, as plain
+# columns (loading them as objects cost a re-rendered section more than rendering it).
 LIVE_ITEMS = (
     select(ChecklistItem.id, ChecklistItem.task_id, ChecklistItem.text, ChecklistItem.due_on,
            ChecklistItem.responsible, ChecklistItem.done_at, ChecklistItem.ticked_at, ChecklistItem.ticked_by_id,
@@ -197,13 +191,28 @@ LIVE_ITEMS = (
     .where(ChecklistItem.task_id.in_(bindparam("ids", expanding=True)), ChecklistItem.removed_at.is_(None))
     .order_by(ChecklistItem.position, ChecklistItem.id)
 )
-REMOVED_ITEMS = (select(ChecklistItem)
-                 .where(ChecklistItem.task_id.in_(bindparam("ids", expanding=True)), ChecklistItem.removed_at.is_not(None))
-                 .order_by(ChecklistItem.removed_at.desc())
-                 .options(joinedload(ChecklistItem.removed_by).joinedload(User.unit)))
-COMMENTS = (select(TaskComment).where(TaskComment.task_id.in_(bindparam("ids", expanding=True)))
-            .order_by(TaskComment.created_at, TaskComment.id)
-            .options(joinedload(TaskComment.unit), joinedload(TaskComment.user)))
+REMOVED_ITEMS = (
+    select(ChecklistItem.task_id, ChecklistItem.text, ChecklistItem.removed_at,
+           _REMOVER.full_name, _REMOVER.username, _REMOVER_UNIT.id.label("unit_id"),
+           _REMOVER_UNIT._short_name.label("short_name"))
+    .join(_REMOVER, _REMOVER.id == ChecklistItem.removed_by_id)
+    .join(_REMOVER_UNIT, _REMOVER_UNIT.id == _REMOVER.unit_id)
+    .where(ChecklistItem.task_id.in_(bindparam("ids", expanding=True)), ChecklistItem.removed_at.is_not(None))
+    .order_by(ChecklistItem.removed_at.desc())
+)
+COMMENTS = (
+    select(TaskComment.task_id, TaskComment.text, TaskComment.created_at, User.full_name, User.username,
+           Unit.id.label("unit_id"), Unit._short_name.label("short_name"))
+    .join(User, User.id == TaskComment.user_id)
+    .join(Unit, Unit.id == TaskComment.unit_id)
+    .where(TaskComment.task_id.in_(bindparam("ids", expanding=True)))
+    .order_by(TaskComment.created_at, TaskComment.id)
+)
+
+
+def _unit_name(unit_id: int, short_name_now: str) -> UnitName:
+    """A unit's short name as the request's day has it (the plan's year on a checklist)."""
+    return UnitName(short_name_then(unit_id, short_name_now))
 
 
 def _live_items(task_ids: list[int], photos: LazyCounts) -> dict[int, list[ItemRow]]:
@@ -215,8 +224,7 @@ def _live_items(task_ids: list[int], photos: LazyCounts) -> dict[int, list[ItemR
         for r in run(LIVE_ITEMS, {"ids": task_ids}):
             ticker = None
             if r.ticked_by_id is not None:
-                then = unit_then(r.ticker_unit_id)
-                ticker = Ticker(r.full_name or r.username, UnitName(then.short_name if then else r.ticker_unit))
+                ticker = Ticker(r.full_name or r.username, _unit_name(r.ticker_unit_id, r.ticker_unit))
             grouped[r.task_id].append(ItemRow(r.id, None, r.text, r.due_on, r.responsible, r.done_at, r.ticked_at,
                                               r.ticked_by_id, ticker, r.photos))
             counted[r.id] = r.photos
@@ -224,12 +232,41 @@ def _live_items(task_ids: list[int], photos: LazyCounts) -> dict[int, list[ItemR
     return grouped
 
 
-def _removed_items(task_ids: list[int]) -> dict[int, list[ChecklistItem]]:
-    return _by_task(task_ids, REMOVED_ITEMS)
+@dataclass(frozen=True)
+class RemovedRow:
+    """An item taken off a task's checklist, as its history shows it."""
+
+    text: str
+    removed_by: Ticker
+    removed_at: datetime
 
 
-def _comments(task_ids: list[int]) -> dict[int, list[TaskComment]]:
-    return _by_task(task_ids, COMMENTS)
+@dataclass(frozen=True)
+class CommentRow:
+    """A remark on a task, as the task's section shows it: the unit it speaks for, and who wrote it."""
+
+    unit: UnitName
+    author: str
+    created_at: datetime
+    text: str
+
+
+def _removed_items(task_ids: list[int]) -> dict[int, list[RemovedRow]]:
+    grouped: dict[int, list] = {t: [] for t in task_ids}
+    if task_ids:
+        for r in run(REMOVED_ITEMS, {"ids": task_ids}):
+            remover = Ticker(r.full_name or r.username, _unit_name(r.unit_id, r.short_name))
+            grouped[r.task_id].append(RemovedRow(r.text, remover, r.removed_at))
+    return grouped
+
+
+def _comments(task_ids: list[int]) -> dict[int, list[CommentRow]]:
+    grouped: dict[int, list] = {t: [] for t in task_ids}
+    if task_ids:
+        for r in run(COMMENTS, {"ids": task_ids}):
+            grouped[r.task_id].append(CommentRow(_unit_name(r.unit_id, r.short_name), r.full_name or r.username,
+                                                 r.created_at, r.text))
+    return grouped
 
 
 def make_form(kind: str, task_id: int, blank: bool = False):

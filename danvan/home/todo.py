@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from danvan import clock
 from danvan.access import can_review_reports, is_leadership, is_read_only
 from danvan.checklist.completion import counts
+from danvan.database import run
 from danvan.extensions import db
 from danvan.formatting import format_date
 from danvan.models import rollup
@@ -49,6 +50,7 @@ from danvan.orm import (
     User,
     WorkStatus,
 )
+from danvan.orm.org import short_name_then
 from danvan.orm.report import EventKind, ReportEvent
 from danvan.plan.queries import receiving_unit_ids
 
@@ -84,14 +86,6 @@ def _capped(todos: list[Todo], rank: int, what: str) -> list[Todo]:
         return todos
     rest = todos[MAX_LINES:]
     return todos[:MAX_LINES] + [Todo(rank, f"và {len(rest)} {what} khác", rest[0].url)]
-
-
-def previous_visit(user: User) -> datetime | None:
-    """When the account logged in before this session (what is "new since the last visit")."""
-    return db.session.scalar(
-        db.select(LoginSession.created_at).where(LoginSession.user_id == user.id,
-                                                 LoginSession.id != user.login_session_id)
-        .order_by(LoginSession.created_at.desc()).limit(1))
 
 
 def unit_todos(user: User, unit: Unit, plan: Plan | None,
@@ -137,6 +131,20 @@ def active_reminders(unit: Unit) -> list[Reminder]:
         .order_by(Reminder.created_at.desc()).options(selectinload(Reminder.sender_unit))).all()
 
 
+# Built once: a home renewed by a tick reads its checklist lines with these (the rest is kept).
+TASK_TITLES = (select(Task.id, Assignment.short_title).join(Assignment, Assignment.id == Task.assignment_id)
+               .where(Task.unit_id == bindparam("unit_id"), Assignment.plan_id == bindparam("plan_id")))
+PREVIOUS_VISIT = (select(LoginSession.created_at)
+                  .where(LoginSession.user_id == bindparam("user_id"), LoginSession.id != bindparam("session_id"))
+                  .order_by(LoginSession.created_at.desc()).limit(1))
+OTHERS_COMMENTS = (select(TaskComment.task_id, TaskComment.text, Unit.id.label("unit_id"),
+                          Unit._short_name.label("short_name"))
+                   .join(Unit, Unit.id == TaskComment.unit_id)
+                   .where(TaskComment.task_id.in_(bindparam("task_ids", expanding=True)),
+                          TaskComment.unit_id != bindparam("unit_id"), TaskComment.created_at > bindparam("since"))
+                   .order_by(TaskComment.created_at.desc()))
+
+
 def checklist_todos(user: User, plan: Plan | None) -> list[Todo]:
     """What the unit's checklist asks now: its overdue items, and comments since the last visit.
 
@@ -144,24 +152,20 @@ def checklist_todos(user: User, plan: Plan | None) -> list[Todo]:
     their ranks (OVERDUE, COMMENT), so the two lists merge by rank alone."""
     if plan is None or is_read_only(user):
         return []
-    unit = user.unit
-    tasks = db.session.execute(
-        db.select(Task.id, Assignment.short_title).join(Assignment)
-        .where(Task.unit_id == unit.id, Assignment.plan_id == plan.id)).all()
-    titles = dict(tasks)
+    unit_id = user.unit_id
+    titles = dict(run(TASK_TITLES, {"unit_id": unit_id, "plan_id": plan.id}).all())
     todos = []
     for task_id, (_done, _total, late) in counts(titles).items():
         if late:
             todos.append(Todo(OVERDUE, f"{late} việc quá hạn: {titles[task_id]}",
-                              url_for("checklist.unit", unit_id=unit.id, _anchor=f"task-{task_id}")))
-    since = previous_visit(user)
+                              url_for("checklist.unit", unit_id=unit_id, _anchor=f"task-{task_id}")))
+    # "New since the last visit": since the account logged in before this session.
+    since = run(PREVIOUS_VISIT, {"user_id": user.id, "session_id": user.login_session_id}).scalar()
     if since is not None and titles:
-        comments = db.session.scalars(
-            db.select(TaskComment).where(TaskComment.task_id.in_(list(titles)), TaskComment.unit_id != unit.id,
-                                         TaskComment.created_at > since)
-            .order_by(TaskComment.created_at.desc()).options(selectinload(TaskComment.unit))).all()
-        todos += _capped([Todo(COMMENT, f"{c.unit.short_name} góp ý về “{titles[c.task_id]}”",
-                               url_for("checklist.unit", unit_id=unit.id, _anchor=f"task-{c.task_id}"),
+        since = clock.on_app_clock(since)  # a login is on the real clock, a comment on the app's
+        comments = run(OTHERS_COMMENTS, {"task_ids": list(titles), "unit_id": unit_id, "since": since}).all()
+        todos += _capped([Todo(COMMENT, f"{short_name_then(c.unit_id, c.short_name)} góp ý về “{titles[c.task_id]}”",
+                               url_for("checklist.unit", unit_id=unit_id, _anchor=f"task-{c.task_id}"),
                                _truncate(c.text)) for c in comments], COMMENT, "góp ý")
     return todos
 

@@ -40,7 +40,7 @@ from danvan.orm import (
     approved_recognitions,
     show_units_of_year,
 )
-from danvan.orm.org import unit_then
+from danvan.orm.org import short_name_then
 
 
 def get_initiative(initiative_id: int, may: Rule | None = None) -> Initiative:
@@ -185,8 +185,7 @@ def _works_units(model: type[House] | type[Road], initiative: Initiative) -> lis
         .where(model.initiative_id == initiative.id).group_by(Unit.id, Unit.short_name, Unit.position)
         .order_by(case((Unit.id == current_user.unit_id, 0), else_=1), Unit.position)).all()
     # The name as the page's time has it (a unit renamed since 2021 keeps its 2021 name here).
-    return [(unit_id, (then.short_name if (then := unit_then(unit_id)) else name), count)
-            for unit_id, name, count in rows]
+    return [(unit_id, short_name_then(unit_id, name), count) for unit_id, name, count in rows]
 
 
 def initiative_context(initiative: Initiative, *, progress_forms: dict | None = None,

@@ -227,8 +227,13 @@ def unit_then(unit_id: int | None) -> UnitVersion | None:
 
 def short_names(unit_ids: Iterable[int]) -> dict[int, str]:
     """Return {unit id: short name} as the request's day has them, in one query (no objects)."""
-    stored = run(_SHORT_NAMES, {"ids": list(unit_ids)}).all()
-    return {unit_id: then.short_name if (then := unit_then(unit_id)) else name for unit_id, name in stored}
+    return {unit_id: short_name_then(unit_id, name) for unit_id, name in run(_SHORT_NAMES, {"ids": list(unit_ids)})}
+
+
+def short_name_then(unit_id: int, short_name_now: str) -> str:
+    """A unit's short name as the request's day has it, given today's (read as a plain column)."""
+    then = unit_then(unit_id)
+    return then.short_name if then else short_name_now
 
 
 def forget_units_day() -> None:

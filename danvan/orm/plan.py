@@ -272,11 +272,11 @@ class Recipient(db.Model):
     text: Mapped[str] = mapped_column(String(300))
 
 
+# Built once: every home asks for it.
+_CURRENT_PROVINCE_PLAN = (db.select(Plan).where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
+                          .order_by(Plan.year.desc(), Plan.id.desc()).limit(1))
+
+
 def current_province_plan() -> Plan | None:
     """Return the newest issued province plan (one not based on another), if any."""
-    return db.session.scalar(
-        db.select(Plan)
-        .where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
-        .order_by(Plan.year.desc(), Plan.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_CURRENT_PROVINCE_PLAN)
