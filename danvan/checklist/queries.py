@@ -157,8 +157,9 @@ def get_item(item_id: int, may: Rule | None = None, *, lock: bool = True) -> Che
 
 
 def get_unit(unit_id: int) -> Unit:
-    """Return a unit whose checklist every login may read, or 404."""
-    return db.first_or_404(db.select(Unit).where(Unit.id == unit_id))
+    """Return a unit whose checklist every login may read, or 404 (a unit's own is in hand already:
+    its login's lookup loaded it)."""
+    return db.get_or_404(Unit, unit_id)
 
 
 class ByTask(dict):

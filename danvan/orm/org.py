@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from flask import g, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint, false, func
+from sqlalchemy import ForeignKey, Row, String, UniqueConstraint, false, func
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -175,11 +175,17 @@ def change_unit(unit: Unit, values: dict, valid_from: date | None) -> None:
         setattr(unit, column, value)
 
 
-def names_on(day: date) -> dict[int, UnitVersion]:
+# Built once: every page about an earlier day reads the periods with it, as plain columns.
+_PERIODS = (db.select(UnitVersion.unit_id, UnitVersion.valid_from, *(getattr(UnitVersion, c) for c in VERSIONED))
+            .order_by(UnitVersion.unit_id, UnitVersion.valid_from))
+
+
+def names_on(day: date) -> dict[int, Row]:
     """Return, for every unit that has changed, the period it was in on `day` (its first when it
-    did not exist yet); one query. Units absent from the answer have always had today's values."""
-    book: dict[int, UnitVersion] = {}
-    for period in db.session.scalars(db.select(UnitVersion).order_by(UnitVersion.unit_id, UnitVersion.valid_from)):
+    did not exist yet): its VERSIONED columns, in one query. Units absent from the answer have
+    always had today's values."""
+    book: dict[int, Row] = {}
+    for period in run(_PERIODS):
         if period.valid_from <= day or period.unit_id not in book:
             book[period.unit_id] = period
     return book
@@ -215,7 +221,7 @@ def show_units_of_year(year: int) -> None:
     show_units_as_on(date(year, 12, 31))
 
 
-def unit_then(unit_id: int | None) -> UnitVersion | None:
+def unit_then(unit_id: int | None) -> Row | None:
     """Return the unit's period on the request's day, or None to show today's values."""
     if unit_id is None or not has_app_context() or (day := g.get("units_day")) is None:
         return None
