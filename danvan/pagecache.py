@@ -303,7 +303,10 @@ def depends_on(*, units: Iterable[int] | None = None, login: int | None = None) 
     if units is not None:
         scopes.pop(CHECKLIST)
         added += [unit_scope(u) for u in units]
-    g.danvan_page_versions = tuple(sorted((*scopes.items(), *versions(added))))
+    read = g.get("danvan_read_versions", {})  # a kept page's scopes were read with the page's
+    known = all(scope in read for scope in added)
+    g.danvan_page_versions = tuple(sorted((*scopes.items(),
+                                           *(((scope, read[scope]) for scope in added) if known else versions(added)))))
 
 
 def cached_page(*, shared: bool = False, shows: tuple[str, ...] = EVERYTHING,
@@ -324,13 +327,16 @@ def cached_page(*, shared: bool = False, shows: tuple[str, ...] = EVERYTHING,
                 return view(*args, **kwargs)
             with LOCK:
                 kept = cache.get(key)
-            if kept is not None and versions(scope for scope, _ in kept.versions) == kept.versions:
-                return _with_page_id(kept.body)
-            # Read before the data, so never newer than it.
             scopes = [ALL, *(scope for scope in shows if scope != CHECKLIST or units is None)]
             if units is not None:
                 scopes += [unit_scope(u) for u in units(**kwargs)]
-            g.danvan_page_versions = versions(scopes)
+            # The counters of the kept page and of the page's scopes, in one query, before the data
+            # (so never newer than it): a page a tick renewed reads its counters once.
+            read = g.danvan_read_versions = dict(versions([*scopes, *(scope for scope, _ in kept.versions)]
+                                                          if kept is not None else scopes))
+            if kept is not None and all(read[scope] == n for scope, n in kept.versions):
+                return _with_page_id(kept.body)
+            g.danvan_page_versions = tuple(sorted((scope, read[scope]) for scope in set(scopes)))
             body = view(*args, **kwargs)
             if isinstance(body, str):
                 kept = Kept(g.danvan_page_versions, _without_page_id(body))
