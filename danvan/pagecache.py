@@ -303,10 +303,10 @@ def depends_on(*, units: Iterable[int] | None = None, login: int | None = None) 
     if units is not None:
         scopes.pop(CHECKLIST)
         added += [unit_scope(u) for u in units]
-    read = g.get("danvan_read_versions", {})  # a kept page's scopes were read with the page's
+    read = g.get("danvan_read_versions", {})  # what cached_page read before the view, if anything
     known = all(scope in read for scope in added)
-    g.danvan_page_versions = tuple(sorted((*scopes.items(),
-                                           *(((scope, read[scope]) for scope in added) if known else versions(added)))))
+    counters = [(scope, read[scope]) for scope in added] if known else versions(added)
+    g.danvan_page_versions = tuple(sorted((*scopes.items(), *counters)))
 
 
 def cached_page(*, shared: bool = False, shows: tuple[str, ...] = EVERYTHING,

@@ -375,7 +375,8 @@ def test_a_comment_from_a_helping_unit_is_on_the_home_after_the_next_login(app, 
     assert "góp ý về" not in owner.get("/").text
     owner.post("/logout")
     login_as("congdoancq")
-    client.post(f"/tasks/{office}/comments", data={f"comment{office}-text": "Công đoàn hỗ trợ cây xanh"})
+    client.post(f"/tasks/{office}/comments",
+                data={f"comment{office}-text": "Công đoàn hỗ trợ cây xanh"})
     # Its own remarks are no news to a unit: only the helping unit's comment is listed.
     owner = login_as("chidoancq", test_client=app.test_client())
     owner.post(f"/tasks/{office}/comments", data={f"comment{office}-text": "Chi đoàn đã nhận cây"})

@@ -246,6 +246,9 @@ def test_after_a_tick_pages_read_and_render_again_only_what_it_changed(app, logi
         assert client.get("/").status_code == 200
     read = " ".join(sql for sql, _ in home)
     assert "FROM allocation" not in read and "FROM report " not in read and "FROM checklist_item" in read
+    # Each renewed page read its counters once: those it was kept with and its own, in one query.
+    for renewed in (province, checklist, home):
+        assert sum("FROM data_version" in sql for sql, _ in renewed) == 1
     forget_kept_pages(app)
     with helpers.sql_statements(app, parameters=True) as fresh:
         assert client.get("/").status_code == 200

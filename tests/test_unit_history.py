@@ -188,8 +188,8 @@ def test_a_tick_on_a_2021_checklist_names_the_ticking_unit_as_it_was_then(app, c
 
 
 def test_a_2021_checklist_names_who_removed_and_who_commented_as_they_were_then(app, client, login_as):
-    unit_id, _ = edit_canglong(app, client, login_as, name="Đoàn xã Càng Long", short_name="Xã Càng Long",
-                               valid_from="2025-07-01")
+    unit_id, _ = edit_canglong(app, client, login_as, name="Đoàn xã Càng Long",
+                               short_name="Xã Càng Long", valid_from="2025-07-01")
     with app.app_context():
         item = db.session.scalars(
             db.select(ChecklistItem).join(Task).join(Assignment).join(Plan)
@@ -201,7 +201,8 @@ def test_a_2021_checklist_names_who_removed_and_who_commented_as_they_were_then(
                                    text="Đã họp chi đoàn", created_at=datetime(2021, 9, 2, 3)))
         task_id, text = item.task_id, item.text
         db.session.commit()
-    page = login_as("canglong", test_client=app.test_client()).get(f"/units/{unit_id}/checklist?year=2021").text
+    district = login_as("canglong", test_client=app.test_client())
+    page = district.get(f"/units/{unit_id}/checklist?year=2021").text
     section = page[page.index(f'<section class="card" id="task-{task_id}">'):]
     section = section[:section.index("</section>")]
     assert f"<s>{text}</s> · xóa bởi Huyện đoàn Càng Long" in section

@@ -265,8 +265,8 @@ def _comments(task_ids: list[int]) -> dict[int, list[CommentRow]]:
     grouped: dict[int, list] = {t: [] for t in task_ids}
     if task_ids:
         for r in run(COMMENTS, {"ids": task_ids}):
-            grouped[r.task_id].append(CommentRow(_unit_name(r.unit_id, r.short_name), r.full_name or r.username,
-                                                 r.created_at, r.text))
+            unit, author = _unit_name(r.unit_id, r.short_name), r.full_name or r.username
+            grouped[r.task_id].append(CommentRow(unit, author, r.created_at, r.text))
     return grouped
 
 

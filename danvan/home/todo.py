@@ -135,13 +135,15 @@ def active_reminders(unit: Unit) -> list[Reminder]:
 TASK_TITLES = (select(Task.id, Assignment.short_title).join(Assignment, Assignment.id == Task.assignment_id)
                .where(Task.unit_id == bindparam("unit_id"), Assignment.plan_id == bindparam("plan_id")))
 PREVIOUS_VISIT = (select(LoginSession.created_at)
-                  .where(LoginSession.user_id == bindparam("user_id"), LoginSession.id != bindparam("session_id"))
+                  .where(LoginSession.user_id == bindparam("user_id"),
+                         LoginSession.id != bindparam("session_id"))
                   .order_by(LoginSession.created_at.desc()).limit(1))
 OTHERS_COMMENTS = (select(TaskComment.task_id, TaskComment.text, Unit.id.label("unit_id"),
                           Unit._short_name.label("short_name"))
                    .join(Unit, Unit.id == TaskComment.unit_id)
                    .where(TaskComment.task_id.in_(bindparam("task_ids", expanding=True)),
-                          TaskComment.unit_id != bindparam("unit_id"), TaskComment.created_at > bindparam("since"))
+                          TaskComment.unit_id != bindparam("unit_id"),
+                          TaskComment.created_at > bindparam("since"))
                    .order_by(TaskComment.created_at.desc()))
 
 
@@ -164,7 +166,8 @@ def checklist_todos(user: User, plan: Plan | None) -> list[Todo]:
     if since is not None and titles:
         since = clock.on_app_clock(since)  # a login is on the real clock, a comment on the app's
         comments = run(OTHERS_COMMENTS, {"task_ids": list(titles), "unit_id": unit_id, "since": since}).all()
-        todos += _capped([Todo(COMMENT, f"{short_name_then(c.unit_id, c.short_name)} góp ý về “{titles[c.task_id]}”",
+        todos += _capped([Todo(COMMENT, f"{short_name_then(c.unit_id, c.short_name)} góp ý về "
+                                        f"“{titles[c.task_id]}”",
                                url_for("checklist.unit", unit_id=unit_id, _anchor=f"task-{c.task_id}"),
                                _truncate(c.text)) for c in comments], COMMENT, "góp ý")
     return todos

@@ -176,7 +176,8 @@ def change_unit(unit: Unit, values: dict, valid_from: date | None) -> None:
 
 
 # Built once: every page about an earlier day reads the periods with it, as plain columns.
-_PERIODS = (db.select(UnitVersion.unit_id, UnitVersion.valid_from, *(getattr(UnitVersion, c) for c in VERSIONED))
+_PERIODS = (db.select(UnitVersion.unit_id, UnitVersion.valid_from,
+                      *(getattr(UnitVersion, column) for column in VERSIONED))
             .order_by(UnitVersion.unit_id, UnitVersion.valid_from))
 
 
@@ -233,7 +234,8 @@ def unit_then(unit_id: int | None) -> Row | None:
 
 def short_names(unit_ids: Iterable[int]) -> dict[int, str]:
     """Return {unit id: short name} as the request's day has them, in one query (no objects)."""
-    return {unit_id: short_name_then(unit_id, name) for unit_id, name in run(_SHORT_NAMES, {"ids": list(unit_ids)})}
+    stored = run(_SHORT_NAMES, {"ids": list(unit_ids)})
+    return {unit_id: short_name_then(unit_id, name) for unit_id, name in stored}
 
 
 def short_name_then(unit_id: int, short_name_now: str) -> str:

@@ -273,7 +273,8 @@ class Recipient(db.Model):
 
 
 # Built once: every home asks for it.
-_CURRENT_PROVINCE_PLAN = (db.select(Plan).where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
+_CURRENT_PROVINCE_PLAN = (db.select(Plan)
+                          .where(Plan.parent_plan_id.is_(None), Plan.status == PlanStatus.ISSUED)
                           .order_by(Plan.year.desc(), Plan.id.desc()).limit(1))
 
 

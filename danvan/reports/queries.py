@@ -19,7 +19,7 @@ from danvan.access import (
     require,
 )
 from danvan.extensions import db
-from danvan.orm import LOCAL_UNION_KINDS, Plan, Unit, UnitKind, show_units_as_on, show_units_of_year
+from danvan.orm import LOCAL_UNION_KINDS, Plan, Unit, UnitKind, show_units_as_on
 from danvan.orm.report import CompiledReport, Report, ReportEvent, ReportingPeriod
 
 
