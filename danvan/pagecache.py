@@ -301,7 +301,7 @@ def depends_on(*, units: Iterable[int] | None = None, login: int | None = None) 
     scopes = dict(g.danvan_page_versions)
     added = [login_scope(login)] if login is not None else []
     if units is not None:
-        scopes.pop(CHECKLIST)
+        scopes.pop(CHECKLIST, None)
         added += [unit_scope(u) for u in units]
     read = g.get("danvan_read_versions", {})  # what cached_page read before the view, if anything
     known = all(scope in read for scope in added)

@@ -353,21 +353,17 @@ class PageTask:
     reader_coordinates: bool  # the reader's unit coordinates on the task's assignment
 
 
-def _coordinated_by(unit_id):
-    return select(assignment_coordinator.c.assignment_id).where(
-        assignment_coordinator.c.unit_id == unit_id).scalar_subquery()
-
-
-# Built once: the page reads its years and its tasks with these.
+# Built once: the page reads its years and its tasks with these: the unit's own and those it helps on.
+_OWN_OR_HELPED = ((Task.unit_id == bindparam("unit_id"))
+                  | Task.assignment_id.in_(helping_assignment_ids(bindparam("unit_id"))))
 YEARS = (select(Plan.year, func.max(case((Plan.status == PlanStatus.ISSUED, 1), else_=0)))
          .join(Assignment, Assignment.plan_id == Plan.id).join(Task)
-         .where((Task.unit_id == bindparam("unit_id")) | Task.assignment_id.in_(_coordinated_by(bindparam("unit_id"))))
-         .group_by(Plan.year).order_by(Plan.year.desc()))
+         .where(_OWN_OR_HELPED).group_by(Plan.year).order_by(Plan.year.desc()))
 PAGE_TASKS = (select(Task.id, Task.unit_id, Task.version,
-                     Task.assignment_id.in_(_coordinated_by(bindparam("reader_unit"))).label("reader_coordinates"))
+                     Task.assignment_id.in_(helping_assignment_ids(bindparam("reader_unit")))
+                     .label("reader_coordinates"))
               .join(Assignment, Assignment.id == Task.assignment_id).join(Plan, Plan.id == Assignment.plan_id)
-              .where(Plan.year == bindparam("year"),
-                     (Task.unit_id == bindparam("unit_id")) | Task.assignment_id.in_(_coordinated_by(bindparam("unit_id"))))
+              .where(Plan.year == bindparam("year"), _OWN_OR_HELPED)
               .order_by(Assignment.position, Task.id))
 
 

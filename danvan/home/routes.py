@@ -35,7 +35,7 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
-class Standing:
+class HomeStanding:
     """What a home shows that no checklist write changes: kept per login, "all" version and day."""
 
     mine: Markup  # the province link, the unit's shares, its reports
@@ -78,7 +78,7 @@ def index():
     )
 
 
-def _standing(unit: Unit, current: Plan | None) -> Standing:
+def _standing(unit: Unit, current: Plan | None) -> HomeStanding:
     """Read and render what the home shows that no checklist write changes."""
     # The province's plans and the unit's own; other units' own plans are a click away.
     plans = db.session.scalars(
@@ -109,7 +109,7 @@ def _standing(unit: Unit, current: Plan | None) -> Standing:
                # A lead unit follows the whole mô hình: every unit's results, not only its own.
                "lead_totals": totals_for([s.target for s in shares if s.lead]),
                "owed_reports": owed_by(unit)}
-    return Standing(
+    return HomeStanding(
         mine=Markup(render_block("home/index.html", "mine", **context)),
         tail=Markup(render_block("home/index.html", "tail", **context)),
         tasks=tuple(TaskLine(*row) for row in tasks),
