@@ -2,8 +2,11 @@
 
     .venv/bin/python scripts/bench.py --db /tmp/scaled.db            # S1 + S2 + R36
     .venv/bin/python scripts/bench.py --db /tmp/scaled.db --only s1 --worker-class sync --workers 2
+    .venv/bin/python scripts/bench.py --database-url postgresql+psycopg://danvan:danvan@127.0.0.1/danvan_scaled
 
-Build the database first with `scripts/scale_demo.py`. Each part serves a COPY of it with
+Build the database first with `scripts/scale_demo.py` (with `DATABASE_URL` set for PostgreSQL:
+BUDGETS.md S5). Each part serves a COPY of it (SQLite's backup API; PostgreSQL's `CREATE DATABASE
+… TEMPLATE`, dropped at the end) with
 gunicorn on 127.0.0.1 (a free port), logs in one session per unit (dv001, dv002, … with the
 demo password) and drives it with a small asyncio HTTP/1.1 client (keep-alive, one session per
 connection, `Accept-Encoding: br, gzip` like a browser):
@@ -40,6 +43,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
+
+from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "demo-danvan"
@@ -179,7 +184,7 @@ class Server:
     proc: subprocess.Popen
     port: int
     log: Path
-    db: Path
+    db: Copy
 
 
 def free_port() -> int:
@@ -188,19 +193,62 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def copy_db(source: Path, name: str) -> Path:
-    """Return a consistent copy of the database (online backup API) in a temp folder."""
-    target = Path(tempfile.mkdtemp(prefix=f"perf-{name}-")) / "bench.db"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+@dataclass
+class Copy:
+    """A copy of the scaled database that one part of the benchmark may change, and its folder for logs."""
+
+    url: str
+    folder: Path
+
+    def read(self, sql: str, **params):
+        """Return the first row of a query (read-only, named parameters) on the copy."""
+        engine = create_engine(self.url)
+        try:
+            with engine.connect() as c:
+                return c.execute(text(sql), params).first()
+        finally:
+            engine.dispose()
 
 
-def start_server(source: Path, worker_class: str, workers: int, threads: int, name: str) -> Server:
+def copy_db(source: str, name: str) -> Copy:
+    """Return a consistent copy of the database `source` (a SQLite path or a PostgreSQL URL)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"perf-{name}-"))
+    if "://" not in source:
+        target = folder / "bench.db"
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        return Copy(f"sqlite:///{target}", folder)
+    url = make_url(source)
+    copy = f"bench_{name}_{os.getpid()}"
+    # Identifiers cannot be bound parameters: both names are checked to be plain words first.
+    if not re.fullmatch(r"\w+", url.database or ""):
+        raise SystemExit(f"not a plain database name: {url.database!r}")
+    _on_server(url, f'CREATE DATABASE "{copy}" TEMPLATE "{url.database}"')
+    return Copy(url.set(database=copy).render_as_string(hide_password=False), folder)
+
+
+def drop_copy(db: Copy) -> None:
+    url = make_url(db.url)
+    if url.get_backend_name() == "postgresql":
+        _on_server(url, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    shutil.rmtree(db.folder, ignore_errors=True)
+
+
+def _on_server(url, statement: str) -> None:
+    """Run a statement that must be alone outside a transaction (CREATE/DROP DATABASE) on `postgres`."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as c:
+            c.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def start_server(source: str, worker_class: str, workers: int, threads: int, name: str) -> Server:
     db = copy_db(source, name)
     port = free_port()
-    log = db.parent / "server.log"
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{db}", SECRET_KEY="bench-" + "k" * 40)
+    log = db.folder / "server.log"
+    env = dict(os.environ, DATABASE_URL=db.url, SECRET_KEY="bench-" + "k" * 40)
     env.pop("DANVAN_ENV", None)
     # As `make serve` does: the copy gets this checkout's migrations first.
     subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "app", "db", "upgrade"], env=env, cwd=ROOT,
@@ -223,6 +271,7 @@ def start_server(source: Path, worker_class: str, workers: int, threads: int, na
             time.sleep(0.1)
     else:
         stop_server(Server(proc, port, log, db))
+        drop_copy(db)
         raise SystemExit("gunicorn did not start")
     return Server(proc, port, log, db)
 
@@ -270,9 +319,8 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def latest_plan(db: Path) -> int:
-    with sqlite3.connect(db) as c:
-        return c.execute("SELECT id FROM plan WHERE parent_plan_id IS NULL ORDER BY year DESC, id LIMIT 1").fetchone()[0]
+def latest_plan(db: Copy) -> int:
+    return db.read("SELECT id FROM plan WHERE parent_plan_id IS NULL ORDER BY year DESC, id LIMIT 1")[0]
 
 
 # ---------------------------------------------------------------- S1
@@ -434,25 +482,21 @@ async def s4(server: Server, streams: int, idle_seconds: float, connections: int
 
 # ---------------------------------------------------------------- R36
 
-def progress_target(db: Path, usernames: list[str]) -> tuple[int, str]:
+def progress_target(db: Copy, usernames: list[str]) -> tuple[int, str]:
     """Return a count target of the latest plan every one of these units has a share of, and its year."""
-    with sqlite3.connect(db) as c:
-        # Only "?" placeholders are formatted into the SQL; the usernames are bound parameters.
-        marks = ",".join("?" * len(usernames))
-        row = c.execute(
-            f"""SELECT t.id, p.year FROM target t JOIN initiative i ON i.id = t.initiative_id
-                JOIN plan p ON p.id = i.plan_id JOIN allocation a ON a.target_id = t.id
-                JOIN user u ON u.unit_id = a.unit_id
-                WHERE t.measure = 'child' AND p.parent_plan_id IS NULL AND u.username IN ({marks})
-                GROUP BY t.id HAVING count(DISTINCT u.id) = ? ORDER BY p.year DESC LIMIT 1""",
-            [*usernames, len(usernames)]).fetchone()
+    marks = ",".join(f":u{i}" for i in range(len(usernames)))  # only placeholders are formatted in
+    row = db.read(
+        f"""SELECT t.id, p.year FROM target t JOIN initiative i ON i.id = t.initiative_id
+            JOIN plan p ON p.id = i.plan_id JOIN allocation a ON a.target_id = t.id
+            JOIN "user" u ON u.unit_id = a.unit_id
+            WHERE t.measure = 'child' AND p.parent_plan_id IS NULL AND u.username IN ({marks})
+            GROUP BY t.id, p.year HAVING count(DISTINCT u.id) = :n ORDER BY p.year DESC LIMIT 1""",
+        n=len(usernames), **{f"u{i}": name for i, name in enumerate(usernames)})
     return row[0], str(row[1])
 
 
-def progress_sum(db: Path, target_id: int) -> int:
-    with sqlite3.connect(db) as c:
-        return c.execute("SELECT coalesce(sum(amount), 0) FROM progress_entry WHERE target_id = ?",
-                         (target_id,)).fetchone()[0]
+def progress_sum(db: Copy, target_id: int) -> int:
+    return db.read("SELECT coalesce(sum(amount), 0) FROM progress_entry WHERE target_id = :t", t=target_id)[0]
 
 
 async def r36(server: Server, clients: int, per_client: int) -> dict:
@@ -498,7 +542,9 @@ def serve_command() -> tuple[str, int]:
 def main() -> int:
     worker, threads = serve_command()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, required=True, help="the scaled database (it is copied, never changed)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", type=Path, help="the scaled SQLite database (it is copied, never changed)")
+    source.add_argument("--database-url", help="the scaled PostgreSQL database (copied, never changed)")
     parser.add_argument("--only", choices=["s1", "s2", "s4", "r36"], action="append")
     parser.add_argument("--worker-class", default=worker, help=f"default: as make serve ({worker})")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
@@ -516,16 +562,17 @@ def main() -> int:
     args = parser.parse_args()
     parts = args.only or ["s1", "s2", "s4", "r36"]
     ok = True
-    config = f"{args.worker_class} workers={args.workers}" + (
+    engine = "PostgreSQL" if args.database_url else "SQLite"
+    config = f"{engine}, {args.worker_class} workers={args.workers}" + (
         f" threads={args.threads}" if args.worker_class == "gthread" else "")
 
     def serve(kind: str, workers: int, name: str) -> Server:
-        return start_server(args.db, kind, workers, args.threads, name)
+        return start_server(args.database_url or str(args.db), kind, workers, args.threads, name)
 
     def finish(server: Server) -> tuple[int, int]:
         stop_server(server)
         counts = locked_lines(server), error_lines(server)
-        shutil.rmtree(server.db.parent, ignore_errors=True)
+        drop_copy(server.db)
         return counts
 
     if "s1" in parts:
@@ -575,7 +622,7 @@ def main() -> int:
         finally:
             locked, tracebacks = finish(server)
         bad = sum(n for s, n in r["statuses"].items() if not s.isdigit() or int(s) >= 500)
-        print(f"R36 sync workers={args.r36_workers}: {args.clients}×{args.per_client} '+1' on target "
+        print(f"R36 {engine}, sync workers={args.r36_workers}: {args.clients}×{args.per_client} '+1' on target "
               f"{r['target']} in {r['seconds']:.1f} s: added {r['added']} of {r['expected']} "
               f"(lost {r['expected'] - r['added']}), statuses {r['statuses']}, responses ≥ 500: {bad}, "
               f"tracebacks {tracebacks}, 'database is locked' {locked}")

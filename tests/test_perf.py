@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -53,7 +54,7 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
     import click
 
     from danvan.demo.scale import seed_scale
-    from danvan.orm import ChecklistItem, Task, Unit
+    from danvan.orm import Allocation, ChecklistItem, ProgressEntry, Task, Unit
 
     with app.app_context():
         units_before = db.session.scalar(select(func.count()).select_from(Unit))
@@ -67,6 +68,18 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
         assert dv.password_hash == db.session.scalar(select(User.password_hash).where(User.username == "canglong"))
         assert db.session.scalar(select(func.count()).select_from(Task).where(Task.unit_id == dv.unit_id)) == 10
         assert db.session.scalar(select(func.count()).select_from(ChecklistItem)) > 12 * 10 * 20
+        db.session.commit()
+        # What the app inserts afterwards gets ids of its own (on PostgreSQL, the id sequences were
+        # moved past the bulk ids): a unit's progress, a checklist item, a new unit.
+        task = db.session.scalar(select(Task).where(Task.unit_id == dv.unit_id))
+        target = db.session.scalar(select(Allocation.target_id).where(Allocation.unit_id == dv.unit_id))
+        db.session.add_all([
+            ProgressEntry(target_id=target, unit_id=dv.unit_id, recorded_on=date(2025, 6, 15), amount=1,
+                          note="", created_by_id=dv.id),
+            ChecklistItem(task_id=task.id, position=99, text="Việc thêm sau", created_by_id=dv.id),
+            Unit(parent_id=dv.unit.parent_id, kind=dv.unit.kind, name="Đoàn xã mới", short_name="Đoàn xã mới"),
+        ])
+        db.session.commit()
         with pytest.raises(click.ClickException):
             seed_scale(factor=2, seed=1)
 

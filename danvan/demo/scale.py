@@ -77,14 +77,29 @@ class Ids:
 
     def __init__(self) -> None:
         self.next: dict[str, int] = {}
+        self.tables: list = []
 
     def __call__(self, model) -> int:
         table = model.__table__
         if table.name not in self.next:
             self.next[table.name] = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+            self.tables.append(table)
         value = self.next[table.name]
         self.next[table.name] = value + 1
         return value
+
+    def advance_sequences(self) -> None:
+        """Move PostgreSQL's id sequences past the ids handed out (SQLite takes max(id) + 1 itself).
+
+        Without it, the first row the app inserts into any of these tables takes an id the
+        bulk insert already used, and fails.
+        """
+        if db.session.get_bind().dialect.name != "postgresql":
+            return
+        quote = db.session.get_bind().dialect.identifier_preparer.format_table
+        for table in self.tables:
+            db.session.execute(select(func.setval(func.pg_get_serial_sequence(quote(table), "id"),
+                                                  self.next[table.name] - 1)))
 
 
 def _bulk(target, rows: list[dict]) -> None:
@@ -310,6 +325,7 @@ def seed_scale(factor: int = 10, seed: int = 382) -> dict[str, int]:
     ):
         _bulk(model, rows[key])
         counts[key] = len(rows[key])
+    ids.advance_sequences()
     db.session.flush()
     _snapshots()
     db.session.commit()
