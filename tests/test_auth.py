@@ -7,7 +7,7 @@ import pytest
 from danvan.auth import passwords
 from danvan.auth.passwords import hash_password, password_problem, verify_password
 from danvan.extensions import db
-from danvan.orm import Change, LoginSession, User
+from danvan.orm import Change, LoginFailure, LoginSession, User
 from tests.conftest import PASSWORD
 from tests.factories import user_by_name
 
@@ -255,6 +255,43 @@ def test_one_address_trying_many_names_is_slowed_as_a_whole(app, client):
         client.post("/login", data={"username": names[n % len(names)], "password": "sai"}, environ_base=spray)
     page = client.post("/login", data={"username": "tptravinh", "password": PASSWORD}, environ_base=spray)
     assert "Đăng nhập sai quá nhiều lần" in page.text
+
+
+def test_an_office_logging_in_together_behind_one_address_is_not_throttled(app, monkeypatch):
+    """While one password is being checked the colleagues press "Đăng nhập" too: their attempts
+    are in flight, not failures of the address (the 50-connection benchmark logs in like this)."""
+    from danvan.auth import routes
+
+    app.config["LOGIN_ADDRESS_LIMIT"] = 5
+    crowd = ["tracu", "tieucan", "cauke", "canglong", "chauthanh", "caungang", "duyenhai", "tptravinh"]
+    waiting, answers = list(crowd), {}
+    check = routes.verify_password
+
+    def checking(stored, password):
+        if waiting:  # the next colleague logs in while this password is checked
+            name = waiting.pop(0)
+            answers[name] = app.test_client().post("/login", data={"username": name, "password": PASSWORD}).status_code
+        return check(stored, password)
+
+    monkeypatch.setattr(routes, "verify_password", checking)
+    assert app.test_client().post("/login", data={"username": "txduyenhai", "password": PASSWORD}).status_code == 302
+    assert answers == dict.fromkeys(crowd, 302)
+
+
+def test_attempts_at_one_account_still_being_checked_count_against_it(app, client):
+    with app.app_context():
+        db.session.add_all(LoginFailure(username_key="cauke", address="127.0.0.1", pending=True)
+                           for _ in range(app.config["LOGIN_FAILURE_LIMIT"]))
+        db.session.commit()
+    assert "Đăng nhập sai quá nhiều lần" in client.post("/login", data={"username": "cauke", "password": PASSWORD}).text
+
+
+def test_a_wrong_password_is_kept_as_a_settled_failure(app, client):
+    client.post("/login", data={"username": "cauke", "password": "sai"})
+    client.post("/login", data={"username": "tracu", "password": PASSWORD})
+    with app.app_context():
+        rows = db.session.execute(db.select(LoginFailure.username_key, LoginFailure.pending)).all()
+    assert rows == [("cauke", False)]  # the right password left nothing behind
 
 
 def test_a_known_device_is_not_slowed_by_failures_from_its_address(app, client, login_as):

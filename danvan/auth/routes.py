@@ -48,17 +48,14 @@ def login():
         else:
             user = db.session.scalar(db.select(User).where(User.username == key))
             stored, user_id = (user.password_hash, user.id) if user else (None, None)
-            # The attempt counts as a failure before the slow check (argon2: ~0.3 s, 64 MiB), and
-            # that short write commits first: no write lock is held while the hash runs, so a
-            # crowd logging in at once neither queues behind it nor hits "database is locked".
-            throttle.record_failure(key)
+            # The attempt counts (pending) before the slow check (argon2: ~0.3 s, 64 MiB), and that
+            # short write commits first: no write lock is held while the hash runs, so a crowd
+            # logging in at once neither queues behind it nor hits "database is locked".
+            attempt_id = throttle.record_attempt(key)
             db.session.commit()
             ok = verify_password(stored, form.password.data)
             user = db.session.get(User, user_id) if ok else None
-            if ok and not user.active:
-                # The right password: the owner may know that the account is locked, and by whom to ask.
-                error = ACCOUNT_LOCKED
-            elif ok:
+            if ok and user.active:
                 if needs_rehash(user.password_hash):
                     user.password_hash = hash_password(form.password.data)
                 throttle.clear(key)
@@ -73,8 +70,10 @@ def login():
                 response = redirect(target)
                 throttle.remember_device(response, throttle.device_id())
                 return response
-            else:
-                error = LOGIN_FAILED
+            throttle.settle_failure(attempt_id)  # a wrong password, or a locked account's
+            db.session.commit()
+            # The right password of a locked account: the owner may know it is locked, and whom to ask.
+            error = ACCOUNT_LOCKED if ok else LOGIN_FAILED
     return render_template("auth/login.html", form=form, error=error,
                            expired=request.args.get("expired") == "1")
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, update
 
 from danvan.clock import real_utcnow
 from danvan.extensions import db
@@ -76,16 +76,27 @@ def waiting(key: str) -> timedelta:
     device, where = device_id(), address()
     by_source = LoginFailure.device == device if device else (LoginFailure.address == where) & (
         LoginFailure.device == "")
+    # One account from this source: attempts still being checked count (parallel guesses).
     rules = [(_count(LoginFailure.username_key == key, by_source), config["LOGIN_FAILURE_LIMIT"])]
     if not device:
-        rules.append((_count(LoginFailure.address == where, LoginFailure.device == ""),
+        # Every account from this address: only settled failures (a crowd logging in at once is not a storm).
+        rules.append((_count(LoginFailure.address == where, LoginFailure.device == "", LoginFailure.pending.is_(False)),
                       config["LOGIN_ADDRESS_LIMIT"]))
     now = real_utcnow()
     return max([timedelta(0)] + [wait_after(n, free, last, now) for (n, last), free in rules if last])
 
 
-def record_failure(key: str) -> None:
-    db.session.add(LoginFailure(username_key=key, address=address(), device=device_id()))
+def record_attempt(key: str) -> int:
+    """Count an attempt at `key` from this source before its password is checked; return its id."""
+    attempt = LoginFailure(username_key=key, address=address(), device=device_id(), pending=True)
+    db.session.add(attempt)
+    db.session.flush()
+    return attempt.id
+
+
+def settle_failure(attempt_id: int) -> None:
+    """The attempt failed: it now counts as a failure for its whole address too."""
+    db.session.execute(update(LoginFailure).where(LoginFailure.id == attempt_id).values(pending=False))
 
 
 def clear(key: str) -> None:
@@ -101,7 +112,7 @@ def throttled_sources() -> list:
     return db.session.execute(
         db.select(LoginFailure.username_key, LoginFailure.address, LoginFailure.device,
                   func.count().label("failures"), func.max(LoginFailure.at).label("last"))
-        .where(LoginFailure.at >= since)
+        .where(LoginFailure.at >= since, LoginFailure.pending.is_(False))
         .group_by(LoginFailure.username_key, LoginFailure.address, LoginFailure.device)
         .order_by(func.count().desc())
     ).all()

@@ -304,7 +304,11 @@ class LoginSession(db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed login, kept in the database so throttling holds across server processes."""
+    """One failed login, kept in the database so throttling holds across server processes.
+
+    A login attempt is written as one, `pending`, before its password is checked (so parallel
+    guesses at one account count at once); a wrong password settles it, a right one deletes it.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username_key: Mapped[str] = mapped_column(String(64), index=True)
@@ -312,6 +316,9 @@ class LoginFailure(db.Model):
     # Who tried: the browser's device id once it has logged in here before, else its address.
     address: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
     device: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # Its password is still being checked: not a failure yet for the address as a whole, where an
+    # office logging in together behind one address would otherwise be throttled by its own crowd.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 def open_local_unions() -> list[Unit]:
