@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/bench.py --db /tmp/scaled.db            # S1 + S2 + R36
     .venv/bin/python scripts/bench.py --db /tmp/scaled.db --only s1 --worker-class sync --workers 2
-    .venv/bin/python scripts/bench.py --database-url postgresql+psycopg://danvan:danvan@127.0.0.1/danvan_scaled
+    .venv/bin/python scripts/bench.py --database-url postgresql+psycopg://danvan:danvan@127.0.0.1/scaled
 
 Build the database first with `scripts/scale_demo.py` (with `DATABASE_URL` set for PostgreSQL:
 BUDGETS.md S5). Each part serves a COPY of it (SQLite's backup API; PostgreSQL's `CREATE DATABASE
@@ -629,7 +629,8 @@ def main() -> int:
         finally:
             locked, tracebacks = finish(server)
         bad = sum(n for s, n in r["statuses"].items() if not s.isdigit() or int(s) >= 500)
-        print(f"R36 {engine}, sync workers={args.r36_workers}: {args.clients}×{args.per_client} '+1' on target "
+        print(f"R36 {engine}, sync workers={args.r36_workers}: {args.clients}×{args.per_client} '+1' "
+              f"on target "
               f"{r['target']} in {r['seconds']:.1f} s: added {r['added']} of {r['expected']} "
               f"(lost {r['expected'] - r['added']}), statuses {r['statuses']}, responses ≥ 500: {bad}, "
               f"tracebacks {tracebacks}, 'database is locked' {locked}")

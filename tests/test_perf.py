@@ -77,7 +77,8 @@ def test_scaled_demo_adds_units_years_and_refuses_a_second_run(app):
             ProgressEntry(target_id=target, unit_id=dv.unit_id, recorded_on=date(2025, 6, 15), amount=1,
                           note="", created_by_id=dv.id),
             ChecklistItem(task_id=task.id, position=99, text="Việc thêm sau", created_by_id=dv.id),
-            Unit(parent_id=dv.unit.parent_id, kind=dv.unit.kind, name="Đoàn xã mới", short_name="Đoàn xã mới"),
+            Unit(parent_id=dv.unit.parent_id, kind=dv.unit.kind, name="Đoàn xã mới",
+                 short_name="Đoàn xã mới"),
         ])
         db.session.commit()
         with pytest.raises(click.ClickException):

@@ -80,7 +80,8 @@ def waiting(key: str) -> timedelta:
     rules = [(_count(LoginFailure.username_key == key, by_source), config["LOGIN_FAILURE_LIMIT"])]
     if not device:
         # Every account from this address: only settled failures (a crowd logging in at once is not a storm).
-        rules.append((_count(LoginFailure.address == where, LoginFailure.device == "", LoginFailure.pending.is_(False)),
+        settled = LoginFailure.pending.is_(False)
+        rules.append((_count(LoginFailure.address == where, LoginFailure.device == "", settled),
                       config["LOGIN_ADDRESS_LIMIT"]))
     now = real_utcnow()
     return max([timedelta(0)] + [wait_after(n, free, last, now) for (n, last), free in rules if last])

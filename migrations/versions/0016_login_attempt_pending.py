@@ -18,7 +18,8 @@ depends_on = None
 
 
 def upgrade():
-    op.add_column("login_failure", sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("login_failure",
+                  sa.Column("pending", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade():
