@@ -14,7 +14,8 @@ connection, `Accept-Encoding: br, gzip` like a browser):
 - S1: C connections (default 50) for T seconds or R requests, 80 % reads (a unit's home page,
   its checklist, the mô hình page of the latest plan, the province view) and 20 % writes
   (checklist ticks of the connection's own unit: POST /items/<id>/toggle, X-CSRFToken header).
-  Prints req/s, p50/p95/p99, errors, and the "database is locked" lines of the server log.
+  Prints req/s, p50/p95/p99 (of all, and of each kind of request), errors, and the "database is
+  locked" lines of the server log.
 - S2: one client, no load: CPU per request and wall p50/p95 of each page sent again, of a tick,
   and of each page right after a tick of the reader's unit (renewed: the ticked task read again).
 - R36: gunicorn with 3 sync workers; P clients (6 units) each POST N "+1" progress entries on
@@ -342,7 +343,9 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
     for s in sessions[:4]:
         for path in ("/", f"/units/{s.unit_id}/checklist", f"/plans/{plan_id}/initiatives", "/province"):
             await s.conn.request("GET", path)
-    latencies: dict[str, list[float]] = {"read": [], "write": []}
+    # Per kind of request, so the mix's p95 can be told apart: which pages wait, and whether ticks do.
+    paths = read_paths(0, plan_id)
+    latencies: dict[str, list[float]] = {kind: [] for kind in [*paths, "tick"]}
     errors: dict[str, int] = {}
     sent = 0
     stop_at = time.monotonic() + seconds
@@ -352,15 +355,12 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
         nonlocal sent
         while time.monotonic() < stop_at and sent < max_requests:
             sent += 1
-            is_write = rnd.random() < writes and session.items
-            if is_write:
-                kind = "write"
+            if rnd.random() < writes and session.items:
+                kind = "tick"
                 call = tick(session)
             else:
-                kind = "read"
-                path = rnd.choice(["/", f"/units/{session.unit_id}/checklist",
-                                   f"/plans/{plan_id}/initiatives", "/province"])
-                call = session.conn.request("GET", path)
+                kind = rnd.choice(list(paths))
+                call = session.conn.request("GET", read_paths(session.unit_id, plan_id)[kind])
             t0 = time.perf_counter()
             try:
                 status, _, _ = await call
@@ -378,12 +378,12 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
     cpu = server_cpu(server) - cpu0
     for s in sessions:
         s.conn.close()
-    everything = latencies["read"] + latencies["write"]
+    everything = [ms for kind in latencies.values() for ms in kind]
     return {
         "requests": len(everything), "seconds": elapsed, "rps": len(everything) / elapsed,
         "p50": pct(everything, 50), "p95": pct(everything, 95), "p99": pct(everything, 99),
-        "read_p95": pct(latencies["read"], 95), "write_p95": pct(latencies["write"], 95),
-        "writes": len(latencies["write"]), "errors": errors,
+        "kinds": {kind: (len(v), pct(v, 50), pct(v, 95), pct(v, 99)) for kind, v in latencies.items()},
+        "writes": len(latencies["tick"]), "errors": errors,
         "cpu_ms": cpu * 1000 / max(1, len(everything)),
     }
 
@@ -594,6 +594,8 @@ def main() -> int:
             print(f"  {connections:5d} {r['rps']:7.0f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
                   f"{r['cpu_ms']:11.2f} {r['writes']:6d} {sum(r['errors'].values()):7d} {locked:7d} "
                   f"{tracebacks:11d}  {r['errors'] or ''}")
+            print("        " + "; ".join(f"{kind} {n} p50/p95/p99 {p50:.0f}/{p95:.0f}/{p99:.0f}"
+                                      for kind, (n, p50, p95, p99) in r["kinds"].items()))
             ok &= not r["errors"] and not locked
             if connections == 50:
                 ok &= r["p95"] <= 50 and r["p99"] <= 100 and r["rps"] >= 1000
