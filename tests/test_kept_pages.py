@@ -28,7 +28,7 @@ from danvan.orm import (
 from danvan.orm.plan import assignment_coordinator
 from danvan.pagecache import forget_kept_pages
 from tests import helpers
-from tests.conftest import HX
+from tests.conftest import HX, PASSWORD
 
 READERS = ["canglong", "cauke", "tckt", "btv", "danvantu", "admin", "phongtrao"]
 PAGE_ID = re.compile(r'page=[0-9a-f]{8}|"X-Page": "[0-9a-f]{8}"')
@@ -64,10 +64,16 @@ def _ids(app) -> dict:
             .where(assignment_coordinator.c.unit_id != Task.unit_id, User.is_admin.is_(False)).order_by(Task.id)).first()
         helper_login = db.session.scalar(db.select(User.username).where(
             User.unit_id == helper, User.is_admin.is_(False)).order_by(User.id))
+        helped_item = db.session.scalar(db.select(ChecklistItem.id).where(
+            ChecklistItem.task_id == helped_task, ChecklistItem.done_at.is_(None),
+            ChecklistItem.removed_at.is_(None)).order_by(ChecklistItem.id))
+        owner_login = db.session.scalar(db.select(User.username).join(Task, Task.unit_id == User.unit_id).where(
+            Task.id == helped_task, User.is_admin.is_(False)).order_by(User.id))
         target = db.session.scalar(db.select(Target.id).where(Target.measure == "child").order_by(Target.id))
         return {"plan": plan.id, "year": plan.year, "canglong": canglong, "cauke": _unit_of("cauke"),
                 "tckt": _unit_of("tckt"), "task": task, "item": item, "helped_task": helped_task,
-                "helper": helper, "helper_login": helper_login, "target": target}
+                "helper": helper, "helper_login": helper_login, "target": target,
+                "helped_item": helped_item, "owner_login": owner_login}
 
 
 def _pages(ids: dict) -> list[tuple[str, dict]]:
@@ -101,6 +107,16 @@ def _assert_all_fresh(app, readers: dict, pages) -> None:
 
 def _tick(app, ids, readers):
     response = readers["canglong"].post(f"/items/{ids['item']}/toggle", data={"done": "1"}, headers=HX)
+    assert response.status_code == 200
+
+
+def _tick_of_a_helped_task(app, ids, readers):
+    """The owner ticks a task another unit coordinates on: the helper's pages show it too."""
+    owner = readers.get(ids["owner_login"])
+    if owner is None:
+        owner = app.test_client()
+        assert owner.post("/login", data={"username": ids["owner_login"], "password": PASSWORD}).status_code == 302
+    response = owner.post(f"/items/{ids['helped_item']}/toggle", data={"done": "1"}, headers=HX)
     assert response.status_code == 200
 
 
@@ -148,7 +164,7 @@ def _log_in_elsewhere(app, ids, readers, login_as=None):
         "/login", data={"username": "canglong", "password": "demo-danvan"})
 
 
-WRITES = [_tick, _comment_by_helper, _task_done, _progress, _report_submitted, _rename_in_a_script,
+WRITES = [_tick, _tick_of_a_helped_task, _comment_by_helper, _task_done, _progress, _report_submitted, _rename_in_a_script,
           _log_in_elsewhere]
 
 

@@ -77,7 +77,8 @@ class Ticker:
 
 @dataclass(frozen=True)
 class TaskRow:
-    """What a tick's answer shows of its task: its done mark and its counts (done, items, late)."""
+    """What a tick's answer shows of its task: its done mark and its counts (done, items, late);
+    and the units coordinating on it, whose pages show it too (a tick's live event reaches them)."""
 
     id: int
     unit_id: int
@@ -85,6 +86,7 @@ class TaskRow:
     year: int
     done_at: datetime | None
     counts: tuple[int, int, int]
+    helper_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

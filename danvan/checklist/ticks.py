@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 
 from flask import abort
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import String, bindparam, cast, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from danvan import clock
@@ -46,11 +46,15 @@ def _counted(column):
 
 def _row_query():
     today = bindparam("today", type_=ChecklistItem.due_on.type)
+    # The units coordinating on the task's assignment, as "3,7": read here, not in a query of their own.
+    helpers = (select(func.aggregate_strings(cast(assignment_coordinator.c.unit_id, String), ","))
+               .where(assignment_coordinator.c.assignment_id == Assignment.id)
+               .correlate(Assignment).scalar_subquery())
     return (
         select(ChecklistItem.id, ChecklistItem.text, ChecklistItem.due_on, ChecklistItem.responsible,
                ChecklistItem.done_at, ChecklistItem.ticked_at, ChecklistItem.ticked_by_id,
                Task.id.label("task_id"), Task.unit_id, Task.assignment_id, Task.done_at.label("task_done_at"),
-               Plan.year, item_photo_count().label("photos"),
+               Plan.year, item_photo_count().label("photos"), helpers.label("helpers"),
                _counted(func.count(_live.done_at)).label("done_items"),
                _counted(func.count()).label("items"),
                _counted(func.count().filter(_live.done_at.is_(None) & (_live.due_on < today))).label("late_items"))
@@ -63,7 +67,6 @@ def _row_query():
 
 # Built once: a tick pays for running its statements, not for putting them together.
 ROW = _row_query()
-HELPERS = select(assignment_coordinator.c.unit_id).where(assignment_coordinator.c.assignment_id == bindparam("id"))
 TICKER = (select(User.__table__.c.full_name, User.__table__.c.username, Unit.__table__.c.id,
                  Unit.__table__.c.short_name)
           .join_from(User.__table__, Unit.__table__, Unit.__table__.c.id == User.__table__.c.unit_id)
@@ -88,7 +91,8 @@ def get_tick_row(item_id: int, may: Rule | None) -> ItemRow:
     if found is None:
         abort(404)
     task = TaskRow(found.task_id, found.unit_id, found.assignment_id, found.year, found.task_done_at,
-                   (found.done_items, found.items, found.late_items))
+                   (found.done_items, found.items, found.late_items),
+                   tuple(int(unit_id) for unit_id in (found.helpers or "").split(",") if unit_id))
     row = ItemRow(found.id, task, found.text, found.due_on, found.responsible, found.done_at,
                   found.ticked_at, found.ticked_by_id, None, found.photos)
     require(may, row)
@@ -119,14 +123,13 @@ def set_done(row: ItemRow, want: bool, user: User) -> ItemRow:
     if want == row.done:
         return _shown(row)
     me = _ticker(user.id, row.task.year, user)  # read before the write, not inside it
-    helpers = run(HELPERS, {"id": row.task.assignment_id}).scalars().all()
     with write_transaction():
         now = utcnow()
         changed = run(TICK[want], {"item_id": row.id, "now": now, "user_id": user.id}).rowcount == 1
         if changed:
             run(TRACE, change_values(user, "tick" if want else "untick", "checklist_item", row.id,
                                      task_id=row.task.id))
-            log_event(row.task.id, row.task.unit_id, helpers, user.id, "item", row.id)
+            log_event(row.task.id, row.task.unit_id, row.task.helper_ids, user.id, "item", row.id)
     if not changed:  # another tap won: show the item as it now is
         return _shown(get_tick_row(row.id, may=None))
     done, total, late = row.task.counts
