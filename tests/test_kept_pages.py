@@ -67,8 +67,9 @@ def _ids(app) -> dict:
         helped_item = db.session.scalar(db.select(ChecklistItem.id).where(
             ChecklistItem.task_id == helped_task, ChecklistItem.done_at.is_(None),
             ChecklistItem.removed_at.is_(None)).order_by(ChecklistItem.id))
-        owner_login = db.session.scalar(db.select(User.username).join(Task, Task.unit_id == User.unit_id).where(
-            Task.id == helped_task, User.is_admin.is_(False)).order_by(User.id))
+        owner_login = db.session.scalar(
+            db.select(User.username).join(Task, Task.unit_id == User.unit_id)
+            .where(Task.id == helped_task, User.is_admin.is_(False)).order_by(User.id))
         target = db.session.scalar(db.select(Target.id).where(Target.measure == "child").order_by(Target.id))
         return {"plan": plan.id, "year": plan.year, "canglong": canglong, "cauke": _unit_of("cauke"),
                 "tckt": _unit_of("tckt"), "task": task, "item": item, "helped_task": helped_task,
@@ -115,7 +116,8 @@ def _tick_of_a_helped_task(app, ids, readers):
     owner = readers.get(ids["owner_login"])
     if owner is None:
         owner = app.test_client()
-        assert owner.post("/login", data={"username": ids["owner_login"], "password": PASSWORD}).status_code == 302
+        login = owner.post("/login", data={"username": ids["owner_login"], "password": PASSWORD})
+        assert login.status_code == 302
     response = owner.post(f"/items/{ids['helped_item']}/toggle", data={"done": "1"}, headers=HX)
     assert response.status_code == 200
 
@@ -164,8 +166,8 @@ def _log_in_elsewhere(app, ids, readers, login_as=None):
         "/login", data={"username": "canglong", "password": "demo-danvan"})
 
 
-WRITES = [_tick, _tick_of_a_helped_task, _comment_by_helper, _task_done, _progress, _report_submitted, _rename_in_a_script,
-          _log_in_elsewhere]
+WRITES = [_tick, _tick_of_a_helped_task, _comment_by_helper, _task_done, _progress, _report_submitted,
+          _rename_in_a_script, _log_in_elsewhere]
 
 
 @pytest.mark.parametrize("write", WRITES, ids=lambda w: w.__name__.strip("_"))
