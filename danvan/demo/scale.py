@@ -18,7 +18,7 @@ import random
 from datetime import date, datetime, timedelta
 
 import click
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 
 from danvan.demo import checklist as demo_checklist
 from danvan.demo import plan382 as data
@@ -76,16 +76,14 @@ class Ids:
     """Hands out explicit primary keys per table, so bulk inserts need no round trip for ids."""
 
     def __init__(self) -> None:
-        self.next: dict[str, int] = {}
-        self.tables: list = []
+        self.next: dict[Table, int] = {}
 
     def __call__(self, model) -> int:
         table = model.__table__
-        if table.name not in self.next:
-            self.next[table.name] = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
-            self.tables.append(table)
-        value = self.next[table.name]
-        self.next[table.name] = value + 1
+        if table not in self.next:
+            self.next[table] = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+        value = self.next[table]
+        self.next[table] = value + 1
         return value
 
     def advance_sequences(self) -> None:
@@ -97,9 +95,8 @@ class Ids:
         if db.session.get_bind().dialect.name != "postgresql":
             return
         quote = db.session.get_bind().dialect.identifier_preparer.format_table
-        for table in self.tables:
-            db.session.execute(select(func.setval(func.pg_get_serial_sequence(quote(table), "id"),
-                                                  self.next[table.name] - 1)))
+        for table, following in self.next.items():
+            db.session.execute(select(func.setval(func.pg_get_serial_sequence(quote(table), "id"), following - 1)))
 
 
 def _bulk(target, rows: list[dict]) -> None:
