@@ -26,6 +26,7 @@ from danvan import config as cfg
 from danvan.auth.sessions import SessionInterface
 from danvan.demo.cli import register_cli as register_demo_cli
 from danvan.extensions import compress, csrf, db, htmx, login_manager, migrate
+from danvan.pagecache import KeptEncodings, kept_encoding_key
 
 BLUEPRINTS = (auth.bp, home.bp, plan.bp, checklist.bp, models.bp, evidence.bp, reports.bp, emulation.bp,
               admin.bp)
@@ -55,6 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     database.init_database(app)
     migrate.init_app(app, db, directory=str(project_root / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # A page sent again exactly as it was kept is compressed once (danvan/pagecache.py).
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", KeptEncodings)
+    app.config.setdefault("COMPRESS_CACHE_KEY", kept_encoding_key)
     compress.init_app(app)
     htmx.init_app(app)
     login_manager.init_app(app)
