@@ -137,6 +137,16 @@ def test_login_does_not_carry_planted_session_keys(client):
         assert "unit_id" not in session and "is_admin" not in session
 
 
+def test_the_session_cookie_every_request_carries_stays_small(client):
+    """Every request on a slow uplink carries it (B6): the login session's id, the CSRF secret,
+    the idle deadline; no hash of address and browser nobody checks."""
+    client.post("/login", data={"username": "canglong", "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert "_user_id" in session and "csrf_token" in session and "_id" not in session
+    assert len(client.get_cookie("session").value) <= 260
+    assert client.get("/").status_code == 200
+
+
 def test_too_many_failures_make_the_account_wait(app, client):
     limit = app.config["LOGIN_FAILURE_LIMIT"]
     for _ in range(limit):

@@ -36,6 +36,9 @@ def start_session(user: User) -> None:
     session.permanent = True
     session["_issued"] = int(time.time())
     login_user(user)
+    # Flask-Login's "_id" (a hash of address and browser, 128 characters) checks nothing here
+    # (session protection is off, below) and cost every request ~90 bytes of its cookie.
+    session.pop("_id", None)
     generate_csrf()  # now, so the first page after login need not re-send the cookie
 
 
