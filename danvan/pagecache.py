@@ -172,7 +172,7 @@ class Kept:
     body: str
     # Its compressed bytes by Flask-Compress's key ("br;kept"), made at its first sending as it was
     # kept (`KeptEncodings`); about a tenth of the body more, not counted in the cache's bytes.
-    encoded: dict[str, bytes] = field(default_factory=dict)
+    encoded: dict[str, bytes] = field(default_factory=dict, compare=False)
 
 
 class KeptEncodings:
