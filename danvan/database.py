@@ -9,7 +9,8 @@ A write request authenticates in a read transaction (the session lookup needs no
 the write lock only when its view starts (`begin_writing`, called by `access`); a view that
 loads everything first and then writes a few rows (a tick) holds it only for those
 (`write_transaction`). SQLite has one write lock for the whole database: every millisecond
-held is a millisecond every other writer waits.
+held is a millisecond every other writer waits. PostgreSQL locks rows: there the read
+transaction goes on into the write (`_locks_the_database`).
 """
 
 import sqlite3
