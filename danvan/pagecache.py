@@ -39,7 +39,7 @@ from functools import lru_cache, wraps
 from typing import TypeVar
 
 from cachetools import LRUCache
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from sqlalchemy import bindparam, event, text
@@ -47,6 +47,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from danvan import clock
+from danvan.database import READ_METHODS
 from danvan.extensions import db
 
 ALL, CHECKLIST, PROGRESS, REPORTS = "all", "checklist", "progress", "reports"
@@ -103,6 +104,9 @@ def unit_scope(unit_id: int) -> str:
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_write(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
     if (match := WRITE.match(statement)) is not None:
+        # A page never writes: on PostgreSQL it runs outside a transaction (danvan.database).
+        if has_request_context() and request.method in READ_METHODS:
+            raise RuntimeError(f"a {request.method} request must not write: {statement[:60]}")
         conn.info.setdefault(WRITTEN, set()).add(match.group(1).lower())
 
 

@@ -185,3 +185,35 @@ def test_a_write_request_releases_the_write_lock_before_rendering(app, client, l
         before_render_template_blocks.disconnect(other_writer, app)
     assert response.status_code == 200
     assert seen and set(seen) == {"free"}
+
+
+def test_a_page_never_writes(app):
+    """A GET is a read, on both engines: on PostgreSQL it runs outside a transaction (danvan.database),
+    so a write there would commit statement by statement. Any write from a GET is refused."""
+    from sqlalchemy import update
+
+    from danvan.extensions import db
+    from danvan.orm import Unit
+
+    with app.test_request_context("/"):
+        with pytest.raises(RuntimeError, match="GET request must not write"):
+            db.session.execute(update(Unit).values(position=Unit.position))
+        db.session.rollback()
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(update(Unit).where(Unit.id == -1).values(position=0))
+        db.session.rollback()
+
+
+@pytest.mark.postgresql
+def test_on_postgresql_a_page_reads_without_a_transaction_and_a_write_has_one(app):
+    """Two round trips fewer a page (BEGIN, ROLLBACK); a write request keeps its transaction."""
+    from danvan.extensions import db
+
+    with app.test_request_context("/"):
+        db.session.execute(db.text("SELECT 1"))
+        assert db.session.connection().connection.dbapi_connection.info.transaction_status.name == "IDLE"
+        db.session.remove()
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(db.text("SELECT 1"))
+        assert db.session.connection().connection.dbapi_connection.info.transaction_status.name == "INTRANS"
+        db.session.remove()
