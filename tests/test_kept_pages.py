@@ -303,6 +303,8 @@ def test_after_a_tick_pages_read_and_render_again_only_what_it_changed(app, logi
         assert client.get("/").status_code == 200
     read = " ".join(sql for sql, _ in home)
     assert "FROM allocation" not in read and "FROM report " not in read and "FROM checklist_item" in read
+    # Its tasks' counts, read once for its task lines and its to-do lines alike.
+    assert sum("FROM checklist_item" in sql for sql, _ in home) == 1
     # Each renewed page read its counters once: those it was kept with and its own, in one query.
     for renewed in (province, checklist, home):
         assert sum("FROM data_version" in sql for sql, _ in renewed) == 1

@@ -63,12 +63,12 @@ def index():
     # its account's last visit.
     depends_on(units=None if sees_province else [unit.id], login=current_user.id)
     standing = kept_part(("home",), lambda: _standing(unit, current))
+    task_counts = counts(t.id for t in standing.tasks)  # its to-do lines count the same tasks
     line = get_template_attribute("home/_todo.html", "todo_line")
     lines = [*((rank, with_token(html)) for rank, html in standing.todo_lines),
-             *((t.rank, line(t)) for t in checklist_todos(current_user, current))]
+             *((t.rank, line(t)) for t in checklist_todos(current_user, current, task_counts))]
     return render_template(
-        "home/index.html", unit=unit, standing=standing, tasks=standing.tasks,
-        counts=counts(t.id for t in standing.tasks),
+        "home/index.html", unit=unit, standing=standing, tasks=standing.tasks, counts=task_counts,
         todo_lines=[html for _rank, html in sorted(lines, key=lambda ranked: ranked[0])],
         unseen=standing.unseen,
         glance=province_glance(current) if sees_province else None,

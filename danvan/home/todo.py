@@ -147,17 +147,20 @@ OTHERS_COMMENTS = (select(TaskComment.task_id, TaskComment.text, Unit.id.label("
                    .order_by(TaskComment.created_at.desc()))
 
 
-def checklist_todos(user: User, plan: Plan | None) -> list[Todo]:
+def checklist_todos(user: User, plan: Plan | None, counted: dict[int, tuple[int, int, int]]) -> list[Todo]:
     """What the unit's checklist asks now: its overdue items, and comments since the last visit.
 
     Apart from `standing_todos`, since it changes with every tick; no other kind of line has
-    their ranks (OVERDUE, COMMENT), so the two lists merge by rank alone."""
+    their ranks (OVERDUE, COMMENT), so the two lists merge by rank alone. `counted`: the counts
+    of its tasks the caller has read already (the home's); a task not among them is counted here."""
     if plan is None or is_read_only(user):
         return []
     unit_id = user.unit_id
     titles = dict(run(TASK_TITLES, {"unit_id": unit_id, "plan_id": plan.id}).all())
+    counted = {**counts(task_id for task_id in titles if task_id not in counted), **counted}
     todos = []
-    for task_id, (_done, _total, late) in counts(titles).items():
+    for task_id in titles:
+        _done, _total, late = counted[task_id]
         if late:
             todos.append(Todo(OVERDUE, f"{late} việc quá hạn: {titles[task_id]}",
                               url_for("checklist.unit", unit_id=unit_id, _anchor=f"task-{task_id}")))
