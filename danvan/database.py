@@ -98,17 +98,16 @@ def write_transaction() -> Iterator[None]:
     from the values in hand, with no lock held and nothing reloaded.
     """
     session = db.session()
-    if not _locks_the_database():
-        pass  # its read goes on into the write (see `_locks_the_database`)
-    elif session.in_transaction() and not _writes_pending():
-        # On the connection the read used: a session commit and the pool's return and check-out
-        # of the connection cost more than the writes. The session began this transaction with
-        # our BEGIN (`_begin`), so its commit below commits the write.
-        connection = session.connection()
-        connection.exec_driver_sql("COMMIT")
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        _end_transaction()
+    if _locks_the_database():  # elsewhere the read goes on into the write
+        if session.in_transaction() and not _writes_pending():
+            # On the connection the read used: a session commit and the pool's return and check-out
+            # of the connection cost more than the writes. The session began this transaction with
+            # our BEGIN (`_begin`), so its commit below commits the write.
+            connection = session.connection()
+            connection.exec_driver_sql("COMMIT")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            _end_transaction()
     g.danvan_reading = False
     try:
         yield

@@ -344,8 +344,8 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
         for path in ("/", f"/units/{s.unit_id}/checklist", f"/plans/{plan_id}/initiatives", "/province"):
             await s.conn.request("GET", path)
     # Per kind of request, so the mix's p95 can be told apart: which pages wait, and whether ticks do.
-    paths = read_paths(0, plan_id)
-    latencies: dict[str, list[float]] = {kind: [] for kind in [*paths, "tick"]}
+    reads = list(read_paths(0, plan_id))
+    latencies: dict[str, list[float]] = {kind: [] for kind in [*reads, "tick"]}
     errors: dict[str, int] = {}
     sent = 0
     stop_at = time.monotonic() + seconds
@@ -353,14 +353,15 @@ async def s1(server: Server, connections: int, seconds: float, max_requests: int
 
     async def worker(session: Session):
         nonlocal sent
+        paths = read_paths(session.unit_id, plan_id)
         while time.monotonic() < stop_at and sent < max_requests:
             sent += 1
             if rnd.random() < writes and session.items:
                 kind = "tick"
                 call = tick(session)
             else:
-                kind = rnd.choice(list(paths))
-                call = session.conn.request("GET", read_paths(session.unit_id, plan_id)[kind])
+                kind = rnd.choice(reads)
+                call = session.conn.request("GET", paths[kind])
             t0 = time.perf_counter()
             try:
                 status, _, _ = await call
