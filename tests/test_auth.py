@@ -147,6 +147,33 @@ def test_the_session_cookie_every_request_carries_stays_small(client):
     assert client.get("/").status_code == 200
 
 
+def test_a_session_cookie_is_verified_once_and_its_age_at_every_request(app, client, monkeypatch):
+    """Verifying the cookie was 0,14 ms of every request: a cookie seen before is not verified
+    again; a changed one is, and a forged one is refused; a seen one still idles out."""
+    import time
+
+    from itsdangerous import URLSafeTimedSerializer
+
+    verified, loads = [], URLSafeTimedSerializer.loads
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads",
+                        lambda self, *args, **kwargs: verified.append(1) or loads(self, *args, **kwargs))
+    client.post("/login", data={"username": "canglong", "password": PASSWORD})
+    verified.clear()
+    assert all(client.get("/").status_code == 200 for _ in range(3))
+    assert len(verified) == 1
+    cookie = client.get_cookie("session").value
+    payload, signature = cookie.rsplit(".", 1)
+    forged = payload + "." + ("A" if signature[0] != "A" else "B") + signature[1:]
+    client.set_cookie("session", forged)
+    assert client.get("/").status_code == 302 and len(verified) == 2
+    client.set_cookie("session", cookie)
+    assert client.get("/").status_code == 200 and len(verified) == 2
+    idle = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + idle + 1
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert client.get("/").status_code == 302
+
+
 def test_too_many_failures_make_the_account_wait(app, client):
     limit = app.config["LOGIN_FAILURE_LIMIT"]
     for _ in range(limit):
