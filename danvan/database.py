@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import before_render_template, g, has_request_context, request
+from flask import before_render_template, g, has_app_context, has_request_context, request
 from jinja2_fragments.flask import (
     before_render_template_block,
     before_render_template_blocks,
@@ -49,8 +49,20 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 def _begin(conn) -> None:
     if conn.dialect.name != "sqlite":
         return
-    reading = has_request_context() and (request.method in READ_METHODS or g.get("danvan_reading"))
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if _reading() else "BEGIN IMMEDIATE")
+
+
+def _reading() -> bool:
+    """A page, a write request until its view writes (`begin_writing`), or a reader with no request
+    that says so (`reads_only`, the live poller). Anything else may write: a CLI command, a script."""
+    if has_request_context() and request.method in READ_METHODS:
+        return True
+    return has_app_context() and g.get("danvan_reading", False)
+
+
+def reads_only() -> None:
+    """Say that this app context only reads, though it serves no request (a background reader)."""
+    g.danvan_reading = True
 
 
 @event.listens_for(Engine, "checkout")

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from sqlalchemy import event
 
 from danvan.extensions import db
 from danvan.orm import Assignment, Change, ChecklistItem, LiveEvent, Task, TaskComment, Unit, User, utcnow
@@ -611,6 +612,31 @@ def test_stream_of_a_unit_page_carries_only_its_tasks(quick_stream, app, client,
     client.post(f"/items/{item.id}/toggle", data={"done": "1"}, headers=HX)
     _, body = read_stream(client, f"/live?unit={tuyengiao_unit}&since={since}")
     assert "item-" not in body and "task-" not in body
+
+
+@pytest.mark.sqlite
+def test_the_live_poller_reads_without_taking_the_write_lock(quick_stream, app, client, login_as, houses):
+    """Each process's poller reads new events every second while a page is open: on SQLite with a
+    plain BEGIN, never BEGIN IMMEDIATE, which would queue it with the province's ticks."""
+    item = open_item(app, houses)
+    login_as("phongtrao")
+    polled = []
+
+    def poller_statement(_conn, _cursor, statement, *_args):
+        if threading.current_thread().name == "live-hub":
+            polled.append(statement)
+
+    with app.app_context():
+        since = events.last_event_id()
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", poller_statement)
+    try:
+        client.post(f"/items/{item.id}/toggle", data={"done": "1"}, headers=HX)
+        read_stream(client, f"/live?since={since}")
+    finally:
+        event.remove(engine, "before_cursor_execute", poller_statement)
+    assert any("FROM live_event" in s for s in polled), polled
+    assert "BEGIN" in polled and "BEGIN IMMEDIATE" not in polled
 
 
 def test_stream_skips_changes_made_from_the_page_itself(quick_stream, app, client, login_as, houses):

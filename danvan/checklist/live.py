@@ -22,6 +22,7 @@ from danvan.access import Access, access
 from danvan.checklist import bp
 from danvan.checklist.events import MAX_ROWS_PER_CHECK, event_names, last_event_id, new_events, page_id
 from danvan.checklist.queries import helping_assignment_ids
+from danvan.database import reads_only
 from danvan.extensions import db
 from danvan.orm import Task
 from danvan.text import small_id
@@ -69,6 +70,7 @@ class Hub:
     def _poll(self) -> None:
         interval = max(self.app.config.get("LIVE_POLL_SECONDS", 1.0), SHORTEST_POLL)
         with self.app.app_context():
+            reads_only()  # never the write lock, which every tick of the province waits on
             while True:
                 with self.changed:
                     if not self.streams:
