@@ -31,7 +31,6 @@ restart the servers.
 from __future__ import annotations
 
 import re
-import secrets
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -66,8 +65,6 @@ CHECKLIST_UNITS = "danvan_checklist_units"
 # What a login or logout writes: its session record and its trace row.
 LOGIN_TABLES = frozenset({"login_session", "change"})
 LOGIN_USER = "danvan_login_user"
-# Stands for the page id in a kept page; every sending gets a new one.
-PAGE_MARK = "\x00"
 # Stands for the reader's CSRF token in a kept piece shared by several readers (a checklist row).
 CSRF_MARK = "\x01csrf\x01"
 LOCK = threading.Lock()  # an LRU reorders itself on every read
@@ -86,13 +83,6 @@ def _bump_statement(scopes: int):
     rows = ", ".join(f"(:s{i}, 1)" for i in range(scopes))  # bound parameters only, never a value
     return text("INSERT INTO data_version (scope, n) VALUES " + rows
                 + " ON CONFLICT (scope) DO UPDATE SET n = data_version.n + 1")
-
-
-def new_page_id() -> str:
-    """Return a random id for one sending of a page; its writes carry it, so that its own live
-    stream skips them (danvan.checklist.live). A kept page gets a new one each time it is sent."""
-    g.danvan_page_id = secrets.token_hex(4)
-    return g.danvan_page_id
 
 
 def unit_scope(unit_id: int) -> str:
@@ -182,10 +172,10 @@ class Kept:
 class KeptEncodings:
     """Flask-Compress's cache (COMPRESS_CACHE_BACKEND): a page sent again exactly as it was kept is
     compressed once, not at every sending (brotli was 1,35 ms of the province view's 3,1 sent
-    again, 0,2 ms of a home's 1,9; measured). Any other answer is compressed as it always was.
-
-    A kept body with a page id (a checklist's) differs at every sending: it is compressed every
-    time (`_sent`). Its CSRF token is the one of its first rendering, the session's own.
+    again, 0,2 ms of a home's 1,9, 0,3–0,4 ms of a checklist's; measured). Any other answer is
+    compressed as it always was. A kept page's CSRF token is the one of its first rendering, the
+    session's own; an open checklist's name, which differed at every sending, now comes with its
+    stream (danvan.checklist.live).
     """
 
     def get(self, key: str) -> bytes | None:
@@ -369,7 +359,7 @@ def cached_page(*, shared: bool = False, shows: tuple[str, ...] = EVERYTHING,
             g.danvan_page_versions = tuple(sorted((scope, read[scope]) for scope in set(scopes)))
             body = view(*args, **kwargs)
             if isinstance(body, str):
-                kept = Kept(g.danvan_page_versions, _without_page_id(body))
+                kept = Kept(g.danvan_page_versions, body)
                 with LOCK:
                     cache[key] = kept
                 return _sent(kept)
@@ -380,17 +370,7 @@ def cached_page(*, shared: bool = False, shows: tuple[str, ...] = EVERYTHING,
     return decorate
 
 
-def _without_page_id(body: str) -> str:
-    page = g.get("danvan_page_id")
-    if not page:
-        return body
-    return body.replace(f"page={page}", f"page={PAGE_MARK}").replace(
-        f'"X-Page": "{page}"', f'"X-Page": "{PAGE_MARK}"')
-
-
 def _sent(kept: Kept) -> str:
-    """Return a kept page's body to send: with a new page id where it has one, else as kept."""
-    if PAGE_MARK in kept.body:
-        return kept.body.replace(PAGE_MARK, new_page_id())
-    g.danvan_sent_kept = kept  # sent as it was kept: its compressed bytes can be kept with it
+    """Return a kept page's body to send; its compressed bytes are kept with it (`KeptEncodings`)."""
+    g.danvan_sent_kept = kept
     return kept.body

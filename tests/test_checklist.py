@@ -639,18 +639,31 @@ def test_the_live_poller_reads_without_taking_the_write_lock(quick_stream, app, 
     assert "BEGIN" in polled and "BEGIN IMMEDIATE" not in polled
 
 
-def test_stream_skips_changes_made_from_the_page_itself(quick_stream, app, client, login_as, houses):
+def test_stream_names_its_page_and_skips_the_changes_made_from_it(quick_stream, app, client, login_as, houses,
+                                                                   monkeypatch):
+    """A unit's stream names its page first (a hidden field its forms send along), then skips the
+    changes made from that page, not those of another tab of the same login."""
+    from danvan.checklist import live
+
     first, second = [i for i in items_of(app, houses) if not i.done][:2]
     login_as("phongtrao")
     page = client.get("/checklist", follow_redirects=True).text
-    page_id = re.search(r'"X-Page": "([0-9a-f]+)"', page.replace("&#34;", '"')).group(1)
-    assert f"page={page_id}" in page
+    assert 'sse-swap="page"' in page and page.count('hx-include="#page-id"') >= 2 and "X-Page" not in page
+    stream_url = re.search(r'sse-connect="([^"]+)"', page).group(1).replace("&amp;", "&")
+    names = {re.search(r'event: page\ndata: <input type="hidden" id="page-id" name="page" value="([0-9a-f]{8})">',
+                       read_stream(client, stream_url)[1]).group(1) for _ in range(2)}
+    assert len(names) == 2  # every stream, every tab, its own
+    monkeypatch.setattr(live, "new_page_id", lambda: "89abcdef")
     with app.app_context():
         since = events.last_event_id()
-    client.post(f"/items/{first.id}/toggle", data={"done": "1"}, headers={**HX, "X-Page": page_id})
-    client.post(f"/items/{second.id}/toggle", data={"done": "1"}, headers={**HX, "X-Page": "0123abcd"})
-    _, body = read_stream(client, f"/live?since={since}&page={page_id}")
+    client.post(f"/items/{first.id}/toggle", data={"done": "1", "page": "89abcdef"}, headers=HX)
+    client.post(f"/items/{second.id}/toggle", data={"done": "1", "page": "0123abcd"}, headers=HX)
+    unit = re.search(r"unit=(\d+)", stream_url).group(1)
+    _, body = read_stream(client, f"/live?unit={unit}&since={since}")
+    assert 'value="89abcdef"' in body
     assert f"item-{first.id}" not in body and f"item-{second.id}" in body
+    _, province = read_stream(client, f"/live?since={since}")  # the province view writes nothing: unnamed
+    assert "event: page" not in province and f"item-{first.id}" in province
 
 
 @pytest.mark.parametrize("query", ["since=99999999999999999999999", "unit=-1", "unit=٣", "since=abc"])

@@ -6,7 +6,9 @@ import re
 import pytest
 
 from danvan.access import Access
+from danvan.extensions import db
 from tests.conftest import HX
+from tests.factories import user_by_name
 
 
 def test_healthz(client):
@@ -50,6 +52,23 @@ def test_security_headers_on_pages_errors_and_fragments(client, login_as):
     assert fragment.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert fragment.headers["X-Content-Type-Options"] == "nosniff"
     assert "HX-Request" in fragment.headers["Vary"] and fragment.headers["Cache-Control"] == "no-store"
+
+
+def test_the_answer_to_a_write_names_no_vary(app, client, login_as):
+    """Nothing stores it (no-store, and a POST's answer besides): Vary would be 43 bytes of every
+    tick's answer for nothing (B6). A page keeps its Vary."""
+    from danvan.orm import ChecklistItem, Task
+
+    login_as("canglong")
+    with app.app_context():
+        item = db.session.scalar(db.select(ChecklistItem.id).join(Task).where(
+            Task.unit_id == user_by_name("canglong").unit_id, ChecklistItem.done_at.is_(None),
+            ChecklistItem.removed_at.is_(None)).limit(1))
+    tick = client.post(f"/items/{item}/toggle", data={"done": "1"}, headers={**HX, "Accept-Encoding": "br"})
+    assert tick.status_code == 200 and tick.headers["Cache-Control"] == "no-store"
+    assert tick.headers["Content-Encoding"] == "br" and "Vary" not in tick.headers
+    page = client.get("/", headers={"Accept-Encoding": "br"})
+    assert {"HX-Request", "Accept-Encoding", "Cookie"} <= set(page.headers["Vary"].replace(" ", "").split(","))
 
 
 def test_session_cookie_is_not_resent_on_every_response(app, client, login_as):

@@ -7,6 +7,7 @@ the database and any number of server processes can serve writes and streams.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -20,8 +21,8 @@ from danvan.orm import LiveEvent, Task, User, utcnow
 from danvan.pagecache import checklist_write
 
 KEEP_EVENTS = timedelta(days=1)
-PAGE_HEADER = "X-Page"
 PAGE_ID = re.compile(r"[0-9a-f]{8,16}")
+PAGE_FIELD = "page"
 PRUNE_EVERY = 100
 MAX_ROWS_PER_CHECK = 500
 # The advisory lock (any number the app uses for nothing else) that orders LiveEvent commits.
@@ -31,6 +32,11 @@ EVENT_ORDER_LOCK = 382_2021
 def page_id(value: str | None) -> str:
     """Return a well-formed page id, or "" for anything else."""
     return value if value and PAGE_ID.fullmatch(value) else ""
+
+
+def new_page_id() -> str:
+    """Return a random id for one open page, named by its stream (`danvan.checklist.live`)."""
+    return secrets.token_hex(4)
 
 
 def announce(task: Task, user: User, part: str, item_id: int | None = None) -> None:
@@ -67,7 +73,8 @@ def log_event(task_id: int, unit_id: int, helper_ids: Iterable[int], user_id: in
     checklist_write([unit_id, *helper_ids])
     if db.session.get_bind().dialect.name == "postgresql":
         run(ORDER_EVENTS)
-    origin = page_id(request.headers.get(PAGE_HEADER)) if has_request_context() else ""
+    # The page the write came from, when its stream has named it (a form field: `live.stream`).
+    origin = page_id(request.form.get(PAGE_FIELD)) if has_request_context() else ""
     event_id = run(NEW_EVENT, {"task_id": task_id, "unit_id": unit_id, "part": part, "item_id": item_id,
                                "origin": origin, "at": now}).inserted_primary_key[0]
     if event_id % PRUNE_EVERY == 0:

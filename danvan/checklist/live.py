@@ -20,7 +20,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from danvan.access import Access, access
 from danvan.checklist import bp
-from danvan.checklist.events import MAX_ROWS_PER_CHECK, event_names, last_event_id, new_events, page_id
+from danvan.checklist.events import (
+    MAX_ROWS_PER_CHECK,
+    PAGE_FIELD,
+    event_names,
+    last_event_id,
+    new_events,
+    new_page_id,
+)
 from danvan.checklist.queries import helping_assignment_ids
 from danvan.database import reads_only
 from danvan.extensions import db
@@ -29,6 +36,8 @@ from danvan.text import small_id
 
 log = logging.getLogger(__name__)
 SHORTEST_POLL = 0.05  # seconds: a poll interval of 0 in a test must not spin
+# What a page's "page" event puts in it (templates/checklist/unit.html): its forms send it along.
+PAGE_INPUT = f'<input type="hidden" id="page-id" name="{PAGE_FIELD}" value="{{}}">'
 
 
 class Hub:
@@ -109,13 +118,16 @@ def stream(
 ) -> Iterator[str]:
     """Yield SSE text: named events for new LiveEvent rows of these tasks (None: all), keepalives.
 
-    Changes made from the page itself (same origin page id) are skipped: it has them already.
-    Ends after `seconds`; the browser's EventSource reconnects with Last-Event-ID.
+    With an `origin`, the stream first names its page (a "page" event: the hidden field its forms
+    send, `PAGE_INPUT`), then skips the changes made from it: the page has them already. Named
+    here rather than in the page's HTML, so a kept checklist is the same at every sending and is
+    compressed once (danvan.pagecache.KeptEncodings). Ends after `seconds`; the browser's
+    EventSource reconnects with Last-Event-ID, and the page gets a new name.
     """
     events = hub()
     events.open()
     try:
-        yield "retry: 3000\n\n"
+        yield "retry: 3000\n\n" + (f"event: page\ndata: {PAGE_INPUT.format(origin)}\n\n" if origin else "")
         now = time.monotonic()
         deadline, quiet_until = now + seconds, now + keepalive
         while (now := time.monotonic()) < deadline:
@@ -155,7 +167,8 @@ def live_stream():
     db.session.close()
     config = current_app.config
     body = stream(
-        task_ids, after, origin=page_id(request.args.get("page")),
+        # A unit's checklist is named, for its writes; the province view writes nothing.
+        task_ids, after, origin=new_page_id() if unit_id else "",
         # Bounded so a connection is never held forever; EventSource reconnects with Last-Event-ID.
         seconds=config.get("LIVE_STREAM_SECONDS", 900),
         keepalive=config.get("LIVE_KEEPALIVE_SECONDS", 30),

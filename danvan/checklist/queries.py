@@ -40,7 +40,6 @@ from danvan.pagecache import (
     keep,
     kept_piece,
     kept_pieces,
-    new_page_id,
     page_counters,
     with_token,
     without_token,
@@ -390,7 +389,7 @@ def checklist_context(unit: Unit, year: int | None = None, **extra) -> dict:
     tasks = [PageTask(r.id, r.unit_id, r.version, bool(r.reader_coordinates)) for r in rows if r.unit_id == unit.id]
     sections, helping, context = task_sections(tasks, [r.id for r in rows if r.unit_id != unit.id], **extra)
     return {"sections": sections, "counts": context["counts"], "unit": unit, "tasks": tasks, "helping": helping,
-            "since": last_event_id(), "page_id": new_page_id(), "years": years, "year": year, "oob": (),
+            "since": last_event_id(), "years": years, "year": year, "oob": (),
             "can_change": context["can_change"]}
 
 

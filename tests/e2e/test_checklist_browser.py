@@ -64,6 +64,14 @@ def test_a_tick_on_the_phone_shows_on_the_open_province_view(browser, live_app):
         typing.locator(f"#task-{task_id} summary", has_text="Thêm việc cần làm").click()
         typing.fill(f"#add{task_id}-text", "Mời doanh nghiệp tài trợ đợt 2")
         typing.wait_for_timeout(500)  # let its stream connect
+        # Each open page is named by its stream, and its writes send the name along.
+        named = "() => document.querySelector('#page-id') && document.querySelector('#page-id').value"
+        page.wait_for_function(named, timeout=5000)
+        typing.wait_for_function(named, timeout=5000)
+        assert page.evaluate(named) != typing.evaluate(named)
+        fetched = {"page": [], "typing": []}
+        page.on("request", lambda r: fetched["page"].append(r.url) if r.method == "GET" else None)
+        typing.on("request", lambda r: fetched["typing"].append(r.url) if r.method == "GET" else None)
 
         button = page.locator(f"#item-{first} button.tick")
         started = time.monotonic()
@@ -77,8 +85,11 @@ def test_a_tick_on_the_phone_shows_on_the_open_province_view(browser, live_app):
         assert delay < 5
         assert "Ban Phong trào" in row.inner_text()
 
-        # The other page refreshed the ticked row live, and kept what was being typed.
+        # The other page refreshed the ticked row live, and kept what was being typed; the page
+        # that ticked had it already and fetched nothing.
         typing.wait_for_selector(f'#item-{first}.done', timeout=5000)
+        assert f"{base}/items/{first}" in fetched["typing"]
+        assert not any(f"/items/{first}" in url for url in fetched["page"]), fetched["page"]
         assert typing.locator(f"#count-{task_id} b").inner_text() == f"{done + 1}/{total}"
         assert typing.input_value(f"#add{task_id}-text") == "Mời doanh nghiệp tài trợ đợt 2"
 
