@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from danvan.extensions import db
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BACKGROUND_READER = "danvan_background_reader"
 
 
 @event.listens_for(Engine, "connect")
@@ -55,14 +56,17 @@ def _begin(conn) -> None:
 def _reading() -> bool:
     """A page, a write request until its view writes (`begin_writing`), or a reader with no request
     that says so (`reads_only`, the live poller). Anything else may write: a CLI command, a script."""
-    if has_request_context() and request.method in READ_METHODS:
-        return True
-    return has_app_context() and g.get("danvan_reading", False)
+    if has_request_context():
+        return request.method in READ_METHODS or g.get("danvan_reading", False)
+    return has_app_context() and g.get(BACKGROUND_READER, False)
 
 
 def reads_only() -> None:
-    """Say that this app context only reads, though it serves no request (a background reader)."""
-    g.danvan_reading = True
+    """Say that this app context only reads, though it serves no request (a background reader).
+
+    A flag of its own, not the request's `danvan_reading`: `write_transaction` sets that one back
+    after its write, which outside a request would leave later writes without BEGIN IMMEDIATE."""
+    setattr(g, BACKGROUND_READER, True)
 
 
 @event.listens_for(Engine, "checkout")

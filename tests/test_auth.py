@@ -168,10 +168,26 @@ def test_a_session_cookie_is_verified_once_and_its_age_at_every_request(app, cli
     assert client.get("/").status_code == 302 and len(verified) == 2
     client.set_cookie("session", cookie)
     assert client.get("/").status_code == 200 and len(verified) == 2
+    # A padded Cookie header is not kept (whatever a client sends, the store stays small).
+    client.set_cookie("padding", "x" * 2000)
+    assert client.get("/").status_code == 200 and client.get("/").status_code == 200 and len(verified) == 4
+    client.delete_cookie("padding")
     idle = app.permanent_session_lifetime.total_seconds()
     later = time.time() + idle + 1
     monkeypatch.setattr(time, "time", lambda: later)
     assert client.get("/").status_code == 302
+
+
+def test_an_anonymous_session_cookie_is_verified_every_time(client, monkeypatch):
+    """Anyone is handed one at the login page: none of them is kept."""
+    from itsdangerous import URLSafeTimedSerializer
+
+    client.get("/login")
+    verified, loads = [], URLSafeTimedSerializer.loads
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads",
+                        lambda self, *args, **kwargs: verified.append(1) or loads(self, *args, **kwargs))
+    assert client.get("/login").status_code == 200 and client.get("/login").status_code == 200
+    assert len(verified) == 2
 
 
 def test_too_many_failures_make_the_account_wait(app, client):

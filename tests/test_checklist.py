@@ -658,10 +658,15 @@ def test_stream_names_its_page_and_skips_the_changes_made_from_it(quick_stream, 
         since = events.last_event_id()
     client.post(f"/items/{first.id}/toggle", data={"done": "1", "page": "89abcdef"}, headers=HX)
     client.post(f"/items/{second.id}/toggle", data={"done": "1", "page": "0123abcd"}, headers=HX)
+    client.post(f"/items/{second.id}/toggle", data={"done": "0", "page": '"><b>89abcdef'}, headers=HX)
     unit = re.search(r"unit=(\d+)", stream_url).group(1)
     _, body = read_stream(client, f"/live?unit={unit}&since={since}")
     assert 'value="89abcdef"' in body
     assert f"item-{first.id}" not in body and f"item-{second.id}" in body
+    with app.app_context():  # a malformed name is no name
+        origins = db.session.scalars(db.select(LiveEvent.origin).where(LiveEvent.id > since)
+                                     .order_by(LiveEvent.id)).all()
+    assert origins == ["89abcdef", "0123abcd", ""]
     _, province = read_stream(client, f"/live?since={since}")  # the province view writes nothing: unnamed
     assert "event: page" not in province and f"item-{first.id}" in province
 

@@ -27,6 +27,7 @@ from danvan.checklist.events import (
     last_event_id,
     new_events,
     new_page_id,
+    page_id,
 )
 from danvan.checklist.queries import helping_assignment_ids
 from danvan.database import reads_only
@@ -127,7 +128,8 @@ def stream(
     events = hub()
     events.open()
     try:
-        yield "retry: 3000\n\n" + (f"event: page\ndata: {PAGE_INPUT.format(origin)}\n\n" if origin else "")
+        named = f"event: page\ndata: {PAGE_INPUT.format(origin)}\n\n" if page_id(origin) else ""
+        yield "retry: 3000\n\n" + named
         now = time.monotonic()
         deadline, quiet_until = now + seconds, now + keepalive
         while (now := time.monotonic()) < deadline:
