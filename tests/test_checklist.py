@@ -650,8 +650,9 @@ def test_stream_names_its_page_and_skips_the_changes_made_from_it(quick_stream, 
     page = client.get("/checklist", follow_redirects=True).text
     assert 'sse-swap="page"' in page and page.count('hx-include="#page-id"') >= 2 and "X-Page" not in page
     stream_url = re.search(r'sse-connect="([^"]+)"', page).group(1).replace("&amp;", "&")
-    names = {re.search(r'event: page\ndata: <input type="hidden" id="page-id" name="page" value="([0-9a-f]{8})">',
-                       read_stream(client, stream_url)[1]).group(1) for _ in range(2)}
+    named = re.compile(r'event: page\ndata: <input type="hidden" id="page-id" name="page" '
+                       r'value="([0-9a-f]{8})">')
+    names = {named.search(read_stream(client, stream_url)[1]).group(1) for _ in range(2)}
     assert len(names) == 2  # every stream, every tab, its own
     monkeypatch.setattr(live, "new_page_id", lambda: "89abcdef")
     with app.app_context():

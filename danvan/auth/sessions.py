@@ -154,7 +154,8 @@ PLAIN = (str, int, float, bool, type(None))
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, each cookie verified once, left out of static files and the health check.
+    """Flask's signed-cookie sessions, each cookie verified once, left out of static files and the
+    health check.
 
     A browser sends the same cookie with every request until it is re-issued (every few minutes:
     `refresh_idle_deadline`). Its signature is checked, and its contents decoded, at its first

@@ -90,7 +90,8 @@ def test_b6_tick_round_trip_is_small_both_ways(browser, live_server):
     # 764 B down, so this gate holds today's numbers with a little room, not the budget:
     # - up: Cookie 248 B (the signed Flask session: user session id + CSRF secret), User-Agent
     #   123, X-CSRFToken 106, Chromium's sec-ch-ua* hints ~100 (sent to loopback as a trusted
-    #   origin), HX-Current-URL 59, Referer 52, Content-Type 49; the body "done=1&page=…" (its page's name) 20 B.
+    #   origin), HX-Current-URL 59, Referer 52, Content-Type 49; the body "done=1&page=…" (its page's
+    #   name) 20 B.
     # - down: body ≈ 420 B brotli (the item <li> with its form, edit link and "✓ by unit, person,
     #   time" line, plus the out-of-band counter), headers ≈ 345 B (CSP, Cache-Control…; the answer
     #   to a write names no Vary, which was 43 B of it).
