@@ -173,9 +173,9 @@ class KeptEncodings:
     """Flask-Compress's cache (COMPRESS_CACHE_BACKEND): a page sent again exactly as it was kept is
     compressed once, not at every sending (brotli was 1,35 ms of the province view's 3,1 sent
     again, 0,2 ms of a home's 1,9, 0,3–0,4 ms of a checklist's; measured). Any other answer is
-    compressed as it always was. A kept page's CSRF token is the one of its first rendering, the
-    session's own; an open checklist's name, which differed at every sending, now comes with its
-    stream (danvan.checklist.live).
+    compressed as it always was. So nothing in a kept page may differ between sendings: its CSRF
+    token is the one of its first rendering, the session's own, and an open checklist is named
+    by its live stream (danvan.checklist.live), not in its HTML.
     """
 
     def get(self, key: str) -> bytes | None:

@@ -186,9 +186,11 @@ class SessionInterface(SecureCookieSessionInterface):
                     return self.session_class(contents)
                 return self.session_class()  # idle too long: logged out, as Flask's own check does
         serializer = self.get_signing_serializer(app)
-        cookie = request.cookies.get(self.get_cookie_name(app)) if serializer is not None else None
+        if serializer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
-            return None if serializer is None else self.session_class()
+            return self.session_class()
         try:
             contents, signed_at = serializer.loads(cookie, max_age=int(max_age), return_timestamp=True)
         except BadSignature:  # forged, or signed with another key, or older than the idle lifetime

@@ -27,7 +27,6 @@ from danvan.checklist.events import (
     last_event_id,
     new_events,
     new_page_id,
-    page_id,
 )
 from danvan.checklist.queries import helping_assignment_ids
 from danvan.database import reads_only
@@ -115,12 +114,12 @@ def hub() -> Hub:
 
 
 def stream(
-    task_ids: frozenset[int] | None, after: int, *, origin: str = "", seconds: float, keepalive: float,
+    task_ids: frozenset[int] | None, after: int, *, named: bool = False, seconds: float, keepalive: float,
 ) -> Iterator[str]:
     """Yield SSE text: named events for new LiveEvent rows of these tasks (None: all), keepalives.
 
-    With an `origin`, the stream first names its page (a "page" event: the hidden field its forms
-    send, `PAGE_INPUT`), then skips the changes made from it: the page has them already. Named
+    A `named` stream first names its page (a "page" event: the hidden field its forms send,
+    `PAGE_INPUT`), then skips the changes made from it: the page has them already. Named
     here rather than in the page's HTML, so a kept checklist is the same at every sending and is
     compressed once (danvan.pagecache.KeptEncodings). Ends after `seconds`; the browser's
     EventSource reconnects with Last-Event-ID, and the page gets a new name.
@@ -128,8 +127,8 @@ def stream(
     events = hub()
     events.open()
     try:
-        named = f"event: page\ndata: {PAGE_INPUT.format(origin)}\n\n" if page_id(origin) else ""
-        yield "retry: 3000\n\n" + named
+        origin = new_page_id() if named else ""  # made here, never taken from a request
+        yield "retry: 3000\n\n" + (f"event: page\ndata: {PAGE_INPUT.format(origin)}\n\n" if named else "")
         now = time.monotonic()
         deadline, quiet_until = now + seconds, now + keepalive
         while (now := time.monotonic()) < deadline:
@@ -170,7 +169,7 @@ def live_stream():
     config = current_app.config
     body = stream(
         # A unit's checklist is named, for its writes; the province view writes nothing.
-        task_ids, after, origin=new_page_id() if unit_id else "",
+        task_ids, after, named=bool(unit_id),
         # Bounded so a connection is never held forever; EventSource reconnects with Last-Event-ID.
         seconds=config.get("LIVE_STREAM_SECONDS", 900),
         keepalive=config.get("LIVE_KEEPALIVE_SECONDS", 30),

@@ -153,8 +153,6 @@ def province_context(kind: str | None, plan_id: int | None = None, state: str = 
         rows = [r for r in rows if r.row.finished == (state == "done")]
     if sort == "behind":
         rows.sort(key=lambda r: (r.row.finished, r.row.done / (r.row.total or 1), -r.row.late))
-    # No page id: the view writes nothing, so its stream has no changes of its own to skip, and
-    # the page is the same at each sending (compressed once: danvan.pagecache.KeptEncodings).
     return {"rows": Markup("".join(r.html for r in rows)), "count": len(rows), "totals": (done, total, late), "kind": kind,
             "state": state if state in STATES else "", "sort": sort if sort in SORTS else "",
             "states": STATES, "sorts": SORTS, "kinds": KIND_FILTERS, "since": last_event_id(),
