@@ -18,11 +18,12 @@ from flask_login import login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from danvan.clock import real_utcnow
 from danvan.config import SESSION_REFRESH_INTERVAL
-from danvan.database import READ_METHODS, begin_writing
+from danvan.database import READ_METHODS, begin_writing, run
 from danvan.extensions import db, login_manager
 from danvan.orm import LoginSession, Unit, User
 from danvan.pagecache import login_write
@@ -66,30 +67,71 @@ def end_all_sessions(user_id: int, *, keep: str | None = None) -> None:
     db.session.execute(query.values(ended_at=real_utcnow()))
 
 
-# Built once, run on every request. The unit comes as an entity of its own row (eager-loading
-# options would cost more, measured) and is set as `user.unit`: every page reads it.
-SESSION_USER = (
-    select(User, Unit, LoginSession.ended_at, LoginSession.created_at)
+# Built once, run on every request: the login, then every column of its account and of the
+# account's unit (what the two loaded as objects hold, and all a kept pair is matched on).
+_USERS, _UNITS = User.__table__, Unit.__table__
+SESSION_ROW = (
+    select(LoginSession.ended_at, LoginSession.created_at.label("started_at"),
+           _USERS.c.id.label("user_id"), _USERS.c.active.label("user_active"), *_USERS.c, *_UNITS.c)
     .select_from(LoginSession)
-    .join(User, User.id == LoginSession.user_id)
-    .join(Unit, Unit.id == User.unit_id)
+    .join(_USERS, _USERS.c.id == LoginSession.user_id)
+    .join(_UNITS, _UNITS.c.id == _USERS.c.unit_id)
     .where(LoginSession.id == bindparam("session_id"))
 )
+ACCOUNT_COLUMNS = slice(4, None)
+# The same columns as attributes of the objects, in the row's order.
+USER_KEYS = [User.__mapper__.get_property_by_column(column).key for column in _USERS.c]
+UNIT_KEYS = [Unit.__mapper__.get_property_by_column(column).key for column in _UNITS.c]
+ACCOUNT = select(User, Unit).join(Unit, Unit.id == User.unit_id).where(User.id == bindparam("user_id"))
+# Pairs kept per process: one per account (and version of its row), a province's many times over.
+KEPT_ACCOUNTS = 4096
 
 
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Return the user of a live login session, or None if it ended, expired or was disabled."""
-    row = db.session.execute(SESSION_USER, {"session_id": session_id}).first()
-    if row is None:
-        return None
-    user, unit, ended_at, created_at = row
-    lifetime = current_app.config["ABSOLUTE_SESSION_LIFETIME"]
-    if ended_at is not None or created_at + lifetime < real_utcnow() or not user.active:
-        return None
-    set_committed_value(user, "unit", unit)
-    user.login_session_id = session_id
-    return user
+class Accounts:
+    """The logged-in account of each request, read as one row and given as objects of its session.
+
+    Every request reads its login's row afresh, so an ended or expired login, a disabled account
+    or a renamed unit is seen at once. Loading that row as objects through the ORM cost 0,23 ms
+    of every request, the plain row 0,08 ms (measured): the objects an identical row gave before
+    are kept, detached, and each request gets its own copy of them in its session (`merge`
+    without a query). What they hold is exactly what was read, and no two requests share one.
+    """
+
+    def __init__(self) -> None:
+        # {the account's and its unit's columns: the account, detached, its unit loaded with it}
+        self._kept: LRUCache = LRUCache(KEPT_ACCOUNTS)
+        self._lock = threading.Lock()  # an LRU reorders itself on every read
+
+    def load(self, session_id: str) -> User | None:
+        """Return the user of a live login session, or None if it ended, expired or was disabled."""
+        row = run(SESSION_ROW, {"session_id": session_id}).first()
+        if row is None:
+            return None
+        lifetime = current_app.config["ABSOLUTE_SESSION_LIFETIME"]
+        if row.ended_at is not None or row.started_at + lifetime < real_utcnow() or not row.user_active:
+            return None
+        with self._lock:
+            kept = self._kept.get(tuple(row[ACCOUNT_COLUMNS]))
+        if kept is None:
+            kept = self._load_pair(row.user_id)
+        user = db.session.merge(kept, load=False)  # its unit comes along: merge cascades
+        user.login_session_id = session_id
+        return user
+
+    def _load_pair(self, user_id: int) -> User:
+        """Load the account and its unit as objects in a session of their own, and keep them
+        detached under what they hold (read a moment after the row, they may be newer)."""
+        with Session(bind=db.session.connection()) as own:  # in the request's transaction, if any
+            user, unit = own.execute(ACCOUNT, {"user_id": user_id}).one()
+            set_committed_value(user, "unit", unit)
+        held = tuple(getattr(user, key) for key in USER_KEYS) + tuple(getattr(unit, key) for key in UNIT_KEYS)
+        with self._lock:
+            self._kept[held] = user
+        return user
+
+
+accounts = Accounts()
+login_manager.user_loader(accounts.load)
 
 
 # What a blueprint keeps of a write that arrives after the session has ended: endpoint → keep(user),
