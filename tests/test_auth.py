@@ -180,8 +180,8 @@ def test_a_session_cookie_is_verified_once_and_its_age_at_every_request(app, cli
 
 def test_an_account_is_loaded_as_objects_once_and_read_afresh_at_every_request(app, client, login_as, monkeypatch):
     """Loading the login's account as objects was 0,23 ms of every request: an unchanged account
-    is not loaded again, yet every request reads its row, so a change of the
-    account's rights shows at the next page, and each request has objects of its own."""
+    is not loaded again, yet every request reads its row, so a change of its rights shows at the
+    next page (and replaces what was kept of it), and each request has objects of its own."""
     from cachetools import LRUCache
     from flask_login import current_user
 
@@ -189,8 +189,9 @@ def test_an_account_is_loaded_as_objects_once_and_read_afresh_at_every_request(a
 
     login_as("canglong")
     monkeypatch.setattr(accounts, "_kept", LRUCache(10))  # nothing kept by earlier tests
-    loaded, load_pair = [], Accounts._load_pair
-    monkeypatch.setattr(Accounts, "_load_pair", lambda self, user_id: loaded.append(user_id) or load_pair(self, user_id))
+    loaded, read = [], Accounts._read
+    monkeypatch.setattr(Accounts, "_read", staticmethod(
+        lambda user_id, session: loaded.append(user_id) or read(user_id, session)))
     seen = []
     for _ in range(3):
         with client:
@@ -198,17 +199,37 @@ def test_an_account_is_loaded_as_objects_once_and_read_afresh_at_every_request(a
             seen.append(current_user._get_current_object())
     assert len(loaded) == 1
     assert len({id(user) for user in seen}) == 3
-    assert all(user not in accounts._kept.values() for user in seen)
+    kept = [user for _held, user in accounts._kept.values()]
+    assert len(kept) == 1 and not any(user is kept[0] for user in seen)
     assert "Quản trị" not in client.get("/").text
     with app.app_context():
         user_by_name("canglong").is_admin = True
         db.session.commit()
     assert "Quản trị" in client.get("/").text
-    assert len(loaded) == 2
+    assert len(loaded) == 2 and len(accounts._kept) == 1
     with app.app_context():
         user_by_name("canglong").must_change_password = True
         db.session.commit()
     assert client.get("/").headers["Location"].endswith("/password")
+
+
+def test_an_account_changed_before_it_is_asked_for_keeps_its_change(app, client, login_as):
+    """A request that changes its own account before it asks who is logged in gets that very
+    object back, change and all, not a copy of the kept one written over it."""
+    from danvan.auth.sessions import accounts
+
+    login_as("canglong")
+    assert client.get("/").status_code == 200  # the account is kept
+    with app.app_context():
+        session_id = db.session.scalar(db.select(LoginSession.id).join(User).where(
+            User.username == "canglong", LoginSession.ended_at.is_(None)))
+    with app.test_request_context("/", method="POST"):
+        me = user_by_name("canglong")
+        me.full_name = "Đổi trước khi hỏi"
+        assert accounts.load(session_id) is me and me.full_name == "Đổi trước khi hỏi"
+        db.session.commit()
+    with app.app_context():
+        assert user_by_name("canglong").full_name == "Đổi trước khi hỏi"
 
 
 def test_an_anonymous_session_cookie_is_verified_every_time(client, monkeypatch):
