@@ -67,8 +67,9 @@ def end_all_sessions(user_id: int, *, keep: str | None = None) -> None:
     db.session.execute(query.values(ended_at=real_utcnow()))
 
 
-# Built once, run on every request: the login, then every column of its account and of the
-# account's unit (what the two loaded as objects hold, and all a kept pair is matched on).
+# Built once, run on every request: the login, the account's id and `active` by name, then every
+# column of the account and of its unit (what the two hold as objects: a kept account is matched on
+# them).
 _USERS, _UNITS = User.__table__, Unit.__table__
 SESSION_ROW = (
     select(LoginSession.ended_at, LoginSession.created_at.label("started_at"),
@@ -129,6 +130,7 @@ class Accounts:
 
     @staticmethod
     def _read(user_id: int, session) -> User:
+        """Load the account and its unit as objects of `session`, the unit set as `user.unit`."""
         user, unit = session.execute(ACCOUNT, {"user_id": user_id}).one()
         set_committed_value(user, "unit", unit)
         return user
