@@ -178,7 +178,8 @@ def test_a_session_cookie_is_verified_once_and_its_age_at_every_request(app, cli
     assert client.get("/").status_code == 302
 
 
-def test_an_account_is_loaded_as_objects_once_and_read_afresh_at_every_request(app, client, login_as, monkeypatch):
+def test_an_account_is_loaded_as_objects_once_and_read_afresh_at_every_request(app, client, login_as,
+                                                                               monkeypatch):
     """Loading the login's account as objects was 0,23 ms of every request: an unchanged account
     is not loaded again, yet every request reads its row, so a change of its rights shows at the
     next page (and replaces what was kept of it), and each request has objects of its own."""
