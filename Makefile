@@ -1,7 +1,10 @@
 # `make run`: set up and serve the app on http://127.0.0.1:5000 with the demo data.
 # `make test`: set up and run every test (browser tests use Debian's Chromium), on SQLite and
 #   then on PostgreSQL at $(POSTGRES_TEST_URL) (skipped, saying so, when no server answers there).
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Debian's own python3.11 first, where it can make a venv: a static build that serves the app with
+# 5-8 % less CPU per request than a shared-library build such as pyenv's (README, "Two commands").
+PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11 python3; do \
+	$$p -c 'import ensurepip' 2>/dev/null && { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := node_modules/htmx.org/dist/htmx.min.js
