@@ -47,6 +47,7 @@ TICK = {
 SESSION_ID = "tick-floor"
 
 app = Flask(__name__)
+# One sqlite3 connection per greenlet (gevent patches threading.local): the client keeps one open.
 _local = threading.local()
 
 
