@@ -263,18 +263,21 @@ def start_server(source: str, worker_class: str, workers: int, threads: int, nam
         cmd[3:3] = ["--worker-connections", "1000"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             start_new_session=True)
+    return wait_until_serving(Server(proc, port, log, db))
+
+
+def wait_until_serving(server: Server) -> Server:
+    """Return the server once it accepts connections; stop it and drop its copy if it never does."""
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
+            with socket.create_connection(("127.0.0.1", server.port), timeout=0.2):
+                return server
         except OSError:
             time.sleep(0.1)
-    else:
-        stop_server(Server(proc, port, log, db))
-        drop_copy(db)
-        raise SystemExit("gunicorn did not start")
-    return Server(proc, port, log, db)
+    stop_server(server)
+    drop_copy(server.db)
+    raise SystemExit("gunicorn did not start")
 
 
 def stop_server(server: Server) -> None:

@@ -22,7 +22,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 from http.client import HTTPConnection
 from pathlib import Path
@@ -108,7 +107,7 @@ def toggle(item_id: int):
 
 def main() -> None:
     sys.path.insert(0, str(Path(__file__).parent))
-    from bench import ROOT, Server, copy_db, drop_copy, free_port, server_cpu, stop_server
+    from bench import ROOT, Server, copy_db, drop_copy, free_port, server_cpu, stop_server, wait_until_serving
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", required=True, help="the scaled SQLite database (scripts/scale_demo.py)")
@@ -123,16 +122,15 @@ def main() -> None:
         done = dict(setup.execute(
             "SELECT i.id, i.done_at IS NOT NULL FROM checklist_item i JOIN task t ON t.id = i.task_id "
             "WHERE t.unit_id = ? AND i.removed_at IS NULL LIMIT 30", (unit_id,)).fetchall())
-    port = free_port()
+    port, log = free_port(), db.folder / "server.log"
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--worker-class", "gevent", "--workers", "2",
-         "--worker-connections", "1000", "--bind", f"127.0.0.1:{port}",
+         "--worker-connections", "1000", "--bind", f"127.0.0.1:{port}", "--error-logfile", str(log),
          "--chdir", str(Path(__file__).parent), "tick_floor:app"],
-        env=dict(os.environ, TICK_FLOOR_DB=path), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, TICK_FLOOR_DB=path), stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         start_new_session=True)
-    server = Server(proc, port, db.folder / "server.log", db)
+    server = wait_until_serving(Server(proc, port, log, db))
     try:
-        time.sleep(3)
         client = HTTPConnection("127.0.0.1", port)
 
         def tick() -> None:
